@@ -1,0 +1,122 @@
+# Seuil - build, tests, benchmarks, installation.
+#   make          build every binary into build/
+#   make check    install missing Debian packages, build a plain and a
+#                 sanitized (ASan+UBSan) copy, run every test on both
+#   make bench    run the benchmarks under tests/bench/ and print their figures
+#   make demo     the demonstration (see README.md)
+# Every library comes from pkg-config except libcsv, which ships no .pc file.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+SANITIZE ?=
+CC      ?= cc
+CLANG   ?= clang
+
+PKGS_ACCESS := sqlite3 jansson libsodium
+PKGS_GLUE   := libnfc libgpiod
+PKGS_ALL    := $(PKGS_ACCESS) $(PKGS_GLUE) inih libsystemd
+CSV_LIBS    := -lcsv
+
+# snprintf truncation is how messages and paths are capped here, on purpose
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Werror \
+	-Wno-format-truncation
+# Expanded when a recipe runs, after `deps` has installed what pkg-config reads.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS_ALL))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS_ALL)) $(CSV_LIBS) -lpthread -lm
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Icommon -Iaccess -Ifirmware-glue -Ifirmware-glue/sim -MMD -MP $(PKG_CFLAGS)
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDSAN := -fsanitize=address,undefined
+endif
+
+src_common := $(wildcard common/*.c)
+src_access := $(wildcard access/*.c)
+src_admin  := $(wildcard admin/*.c)
+src_glue   := $(filter-out %_main.c,$(wildcard firmware-glue/*.c))
+src_sim    := $(filter-out %_main.c,$(wildcard firmware-glue/sim/*.c))
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+LIBS := $(BUILD)/libaccess.a $(BUILD)/libglue.a $(BUILD)/libsim.a $(BUILD)/libcommon.a
+PROGS := $(BUILD)/seuilctl $(BUILD)/pn532-sim
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
+FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+.PHONY: all deps build-all check check-build test bench demo install clean format fuzz
+.DEFAULT_GOAL := all
+
+all: deps
+	@$(MAKE) --no-print-directory build-all
+
+deps:
+	@sh dist/install-deps
+
+build-all: $(PROGS) $(UNIT_TESTS) $(BENCHES)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libcommon.a: $(call obj,$(src_common))
+$(BUILD)/libaccess.a: $(call obj,$(src_access))
+$(BUILD)/libglue.a: $(call obj,$(src_glue))
+$(BUILD)/libsim.a: $(call obj,$(src_sim))
+$(BUILD)/lib%.a:
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/seuilctl: $(call obj,$(src_admin)) $(LIBS)
+	$(CC) $(LDSAN) -o $@ $(call obj,$(src_admin)) $(LIBS) $(PKG_LIBS)
+
+$(BUILD)/pn532-sim: $(call obj,firmware-glue/sim/pn532_sim_main.c) $(LIBS)
+	$(CC) $(LDSAN) -o $@ $< $(LIBS) $(PKG_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDSAN) -o $@ $< $(LIBS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+$(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDSAN) -o $@ $< $(LIBS) $(PKG_LIBS)
+
+# libFuzzer targets: every source built again with clang and the fuzzer
+# instrumentation; `make check` replays the kept corpus through them.
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,undefined -Icommon -Iaccess -Ifirmware-glue -Ifirmware-glue/sim $(PKG_CFLAGS)
+FUZZ_SRC := $(src_common) $(src_access) $(src_glue) $(src_sim)
+$(BUILD)/fuzzobj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -c -o $@ $<
+$(BUILD)/fuzz/%: $(BUILD)/fuzzobj/tests/fuzz/%.o $(patsubst %.c,$(BUILD)/fuzzobj/%.o,$(FUZZ_SRC))
+	@mkdir -p $(dir $@)
+	$(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS)
+
+check: deps
+	@$(MAKE) --no-print-directory build-all
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 build-all
+	@$(MAKE) --no-print-directory $(FUZZERS)
+	@sh tests/run-all $(BUILD) $(BUILD)/asan
+
+bench: all
+	@sh tests/bench/run $(BUILD)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZERS)
+	@sh tests/fuzz/run $(BUILD) $${FUZZ_SECONDS:-60}
+
+demo: all
+	@sh dist/demo $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/seuil
+	install -m 0755 $(BUILD)/seuilctl $(DESTDIR)$(PREFIX)/bin/seuilctl
+	install -m 0644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/seuil/
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,33 @@
+/*
+ * credentials.h - enrolling and revoking badges one at a time, as staff do
+ * at the kiosk or with seuilctl.  Each change is journaled (kinds "enroll"
+ * and "credential") in the same transaction.  Bulk changes go through
+ * directory.h.
+ */
+#ifndef SEUIL_CREDENTIALS_H
+#define SEUIL_CREDENTIALS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+/*
+ * Gives the card uid_text (any accepted spelling) to person, active, with
+ * optional inclusive dates "YYYY-MM-DD" (NULL for none).  A card already
+ * held by someone else is refused unless force is set; re-enrolling a card
+ * to the same person reactivates it.  Returns SEUIL_OK, SEUIL_ERR_INVALID,
+ * SEUIL_ERR_NOT_FOUND (no such person) or a store error.
+ */
+int credential_enroll(struct store *st, const char *uid_text, const char *person,
+		      const char *valid_from, const char *valid_until, int force, int64_t now_ms,
+		      char *err, size_t errlen);
+
+/*
+ * Sets the status of a stored card: "active", "revoked", "lost" or
+ * "blocked".  Returns SEUIL_ERR_NOT_FOUND for a card that is not stored.
+ */
+int credential_set_status(struct store *st, const char *uid_text, const char *status,
+			  int64_t now_ms, char *err, size_t errlen);
+
+#endif

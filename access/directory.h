@@ -1,0 +1,55 @@
+/*
+ * directory.h - importing the directory (site, doors, schedules, profiles,
+ * tenants, people, credentials, closures, rooms) into the store, from the
+ * JSON format or the CSV form of docs/formats.md.
+ *
+ * An import is all or nothing: it runs in one transaction and a single
+ * error leaves the store exactly as it was.  By default entries are
+ * inserted or updated by id (an entry in the file is the whole record: its
+ * omitted optional fields return to their defaults); with DIRECTORY_REPLACE
+ * the stored directory is made equal to the file.  Errors name the JSON path
+ * ("$.people[2].tenant") or the CSV line, and what is wrong.
+ */
+#ifndef SEUIL_DIRECTORY_H
+#define SEUIL_DIRECTORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+#define DIRECTORY_MAX_BYTES (64u << 20) /* largest file accepted */
+
+enum directory_flags {
+	DIRECTORY_REPLACE = 1 << 0, /* make the stored directory equal to the file */
+};
+
+enum directory_format { DIRECTORY_AUTO, DIRECTORY_JSON, DIRECTORY_CSV };
+
+struct directory_counts {
+	long doors, schedules, profiles, tenants, people, credentials, closures, rooms;
+	long removed; /* entries deleted by DIRECTORY_REPLACE */
+};
+
+/*
+ * Imports len bytes of buf (not necessarily NUL-terminated).  On success
+ * *counts (if not NULL) says what the file held.  Errors: SEUIL_ERR_INVALID
+ * with the path or line in err, SEUIL_ERR_TOO_LARGE, SEUIL_ERR_DB/BUSY.
+ */
+int directory_import_json(struct store *st, const char *buf, size_t len, unsigned flags,
+			  struct directory_counts *counts, char *err, size_t errlen);
+/*
+ * The CSV form: people and their badges, one badge per line (see
+ * docs/formats.md); tenants and profiles it names must already be stored.
+ * With DIRECTORY_REPLACE, people and credentials become equal to the file.
+ */
+int directory_import_csv(struct store *st, const char *buf, size_t len, unsigned flags,
+			 struct directory_counts *counts, char *err, size_t errlen);
+/*
+ * Reads path (at most DIRECTORY_MAX_BYTES) and imports it; DIRECTORY_AUTO
+ * picks JSON when the first non-blank byte is '{', CSV otherwise.
+ */
+int directory_import_file(struct store *st, const char *path, enum directory_format format,
+			  unsigned flags, struct directory_counts *counts, char *err, size_t errlen);
+
+#endif

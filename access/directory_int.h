@@ -1,0 +1,101 @@
+/*
+ * directory_int.h - the writer both importers share: one transaction, a
+ * record of the ids the file names (duplicates, references, replace mode),
+ * and one upsert per table.  Every function takes the JSON path or CSV line
+ * of the entry so that its error names it.  Only access/directory_*.c use it.
+ */
+#ifndef SEUIL_DIRECTORY_INT_H
+#define SEUIL_DIRECTORY_INT_H
+
+#include "directory.h"
+
+#include <stdbool.h>
+
+enum dir_table {
+	DIR_DOORS,
+	DIR_SCHEDULES,
+	DIR_PROFILES,
+	DIR_TENANTS,
+	DIR_PEOPLE,
+	DIR_CREDENTIALS,
+	DIR_CLOSURES,
+	DIR_ROOMS,
+	DIR_TABLE_COUNT
+};
+
+#define DIR_ID_MAX 63     /* bytes in an id */
+#define DIR_NAME_MAX 159  /* bytes in a name */
+#define DIR_TEXT_MAX 1023 /* bytes in other free text (URLs, e-mail) */
+
+struct dir_import {
+	struct store *st;
+	unsigned flags;
+	struct directory_counts counts;
+	char *err;
+	size_t errlen;
+};
+
+/* Starts the transaction and the id record. */
+int dir_begin(struct dir_import *imp, struct store *st, unsigned flags, char *err, size_t errlen);
+/* In replace mode deletes what the file did not name (only tables in
+ * `replaced`, a bit mask of 1 << enum dir_table), then commits. */
+int dir_finish(struct dir_import *imp, unsigned replaced);
+/* Rolls back; the store is as before dir_begin(). */
+void dir_abort(struct dir_import *imp);
+
+/* Notes that the file names id in table; an id named twice is an error. */
+int dir_seen(struct dir_import *imp, enum dir_table table, const char *id, const char *path);
+/* True when the file already named id in table. */
+bool dir_was_seen(struct dir_import *imp, enum dir_table table, const char *id);
+/* Errors unless id exists in table (stored before or imported earlier). */
+int dir_require(struct dir_import *imp, enum dir_table table, const char *id, const char *path);
+
+/* checks shared by the importers: each returns SEUIL_OK or an error naming path */
+int dir_check_id(struct dir_import *imp, const char *id, const char *path);
+int dir_check_text(struct dir_import *imp, const char *text, size_t max, const char *path);
+int dir_check_date(struct dir_import *imp, const char *date, const char *path);
+int dir_check_range(struct dir_import *imp, const char *from, const char *until, const char *path);
+int dir_check_choice(struct dir_import *imp, const char *value, const char *const *choices,
+		     const char *path);
+
+extern const char *const dir_party_statuses[];      /* tenants and people */
+extern const char *const dir_credential_statuses[];
+extern const char *const dir_roles[];
+
+struct dir_site { const char *name, *timezone; };
+struct dir_door { const char *id, *name; int unlock_ms, position; };
+struct dir_schedule { const char *id, *name; bool holidays_closed; };
+struct dir_profile { const char *id, *name, *schedule; };
+struct dir_tenant { const char *id, *name, *kind, *status, *valid_from, *valid_until; };
+struct dir_person {
+	const char *id, *name, *tenant, *role, *email, *status, *valid_from, *valid_until;
+};
+struct dir_credential {
+	const char *identifier; /* normalized UID */
+	const char *person, *status, *valid_from, *valid_until;
+};
+struct dir_room { const char *id, *name, *calendar, *feed; int capacity; };
+
+int dir_put_site(struct dir_import *imp, const struct dir_site *s, const char *path);
+int dir_put_door(struct dir_import *imp, const struct dir_door *d, const char *path);
+int dir_put_schedule(struct dir_import *imp, const struct dir_schedule *s, const char *path);
+/* days: bit 0 Monday .. bit 6 Sunday; minutes since midnight, to < from crosses midnight */
+int dir_add_window(struct dir_import *imp, const char *schedule, int days, int from, int to,
+		   const char *path);
+int dir_put_profile(struct dir_import *imp, const struct dir_profile *p, const char *path);
+int dir_add_profile_door(struct dir_import *imp, const char *profile, const char *door, const char *path);
+int dir_put_tenant(struct dir_import *imp, const struct dir_tenant *t, const char *path);
+int dir_put_person(struct dir_import *imp, const struct dir_person *p, const char *path);
+/* clears the grants of a tenant or a person (exactly one is not NULL) */
+int dir_clear_grants(struct dir_import *imp, const char *tenant, const char *person, const char *path);
+int dir_add_grant(struct dir_import *imp, const char *profile, const char *tenant, const char *person,
+		  const char *path);
+int dir_put_credential(struct dir_import *imp, const struct dir_credential *c, const char *path);
+int dir_put_closure(struct dir_import *imp, const char *date, const char *name, const char *path);
+int dir_put_room(struct dir_import *imp, const struct dir_room *r, const char *path);
+int dir_add_room_door(struct dir_import *imp, const char *room, const char *door, const char *path);
+
+/* Reads a stored person's name into buf; SEUIL_ERR_NOT_FOUND when absent. */
+int dir_person_name(struct dir_import *imp, const char *id, char *buf, size_t len);
+
+#endif

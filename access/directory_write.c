@@ -1,0 +1,574 @@
+/*
+ * directory_write.c - the transaction, id bookkeeping, checks and upserts
+ * behind both importers.  It parses nothing; directory_json.c and
+ * directory_csv.c turn their formats into calls here.
+ */
+#include "directory_int.h"
+
+#include "civil.h"
+#include "err.h"
+#include "store_int.h"
+#include "tz.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *const dir_party_statuses[] = { "active", "inactive", "suspended", NULL };
+const char *const dir_credential_statuses[] = { "active", "revoked", "lost", "blocked", NULL };
+const char *const dir_roles[] = { "member", "manager", "staff", NULL };
+
+static const char *const table_names[DIR_TABLE_COUNT] = {
+	[DIR_DOORS] = "doors",       [DIR_SCHEDULES] = "schedules",
+	[DIR_PROFILES] = "profiles", [DIR_TENANTS] = "tenants",
+	[DIR_PEOPLE] = "people",     [DIR_CREDENTIALS] = "credentials",
+	[DIR_CLOSURES] = "closures", [DIR_ROOMS] = "rooms",
+};
+
+/* existence of an id, one static statement per table (the cache keys on the text) */
+static const char *const exists_sql[DIR_TABLE_COUNT] = {
+	[DIR_DOORS] = "SELECT 1 FROM doors WHERE id = ?1",
+	[DIR_SCHEDULES] = "SELECT 1 FROM schedules WHERE id = ?1",
+	[DIR_PROFILES] = "SELECT 1 FROM profiles WHERE id = ?1",
+	[DIR_TENANTS] = "SELECT 1 FROM tenants WHERE id = ?1",
+	[DIR_PEOPLE] = "SELECT 1 FROM people WHERE id = ?1",
+	[DIR_CREDENTIALS] = "SELECT 1 FROM credentials WHERE kind = 'uid' AND identifier = ?1",
+	[DIR_CLOSURES] = "SELECT 1 FROM closures WHERE date = ?1",
+	[DIR_ROOMS] = "SELECT 1 FROM rooms WHERE id = ?1",
+};
+
+/* replace mode: what the file did not name goes, children before parents */
+static const struct {
+	enum dir_table table;
+	const char *sql;
+} replace_sql[] = {
+	{ DIR_CREDENTIALS, "DELETE FROM credentials WHERE kind = 'uid' AND identifier NOT IN"
+			   " (SELECT id FROM temp.dir_seen WHERE tbl = 'credentials')"
+			   " AND visitor_id IS NULL" },
+	{ DIR_PEOPLE, "DELETE FROM people WHERE id NOT IN"
+		      " (SELECT id FROM temp.dir_seen WHERE tbl = 'people')" },
+	{ DIR_TENANTS, "DELETE FROM tenants WHERE id NOT IN"
+		       " (SELECT id FROM temp.dir_seen WHERE tbl = 'tenants')" },
+	{ DIR_ROOMS, "DELETE FROM rooms WHERE id NOT IN"
+		     " (SELECT id FROM temp.dir_seen WHERE tbl = 'rooms')" },
+	{ DIR_PROFILES, "DELETE FROM profiles WHERE id NOT IN"
+			" (SELECT id FROM temp.dir_seen WHERE tbl = 'profiles')" },
+	{ DIR_SCHEDULES, "DELETE FROM schedules WHERE id NOT IN"
+			 " (SELECT id FROM temp.dir_seen WHERE tbl = 'schedules')" },
+	{ DIR_DOORS, "DELETE FROM doors WHERE id NOT IN"
+		     " (SELECT id FROM temp.dir_seen WHERE tbl = 'doors')" },
+	{ DIR_CLOSURES, "DELETE FROM closures WHERE date NOT IN"
+			" (SELECT id FROM temp.dir_seen WHERE tbl = 'closures')" },
+};
+
+__attribute__((format(printf, 3, 4))) static int fail(struct dir_import *imp, const char *path,
+							const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID, "%s: %s", path, msg);
+}
+
+static int step_done(struct dir_import *imp, sqlite3_stmt *stmt, const char *path)
+{
+	int rc = sqlite3_step(stmt);
+	char what[160];
+
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_DONE)
+		return SEUIL_OK;
+	snprintf(what, sizeof(what), "%s: cannot store", path);
+	if (rc == SQLITE_CONSTRAINT)
+		return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID, "%s: %s", path,
+			       sqlite3_errmsg(imp->st->db));
+	return store_db_error(imp->st, what, imp->err, imp->errlen);
+}
+
+static sqlite3_stmt *prep(struct dir_import *imp, const char *sql)
+{
+	return store_stmt(imp->st, sql, imp->err, imp->errlen);
+}
+
+int dir_begin(struct dir_import *imp, struct store *st, unsigned flags, char *err, size_t errlen)
+{
+	static const char create[] =
+		"CREATE TEMP TABLE IF NOT EXISTS dir_seen (tbl TEXT NOT NULL, id TEXT NOT NULL,"
+		" path TEXT NOT NULL, PRIMARY KEY (tbl, id)) WITHOUT ROWID";
+	int rc;
+
+	memset(imp, 0, sizeof(*imp));
+	imp->st = st;
+	imp->flags = flags;
+	imp->err = err;
+	imp->errlen = errlen;
+	rc = store_begin(st, err, errlen);
+	if (rc != SEUIL_OK)
+		return rc;
+	if (sqlite3_exec(st->db, create, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(st->db, "DELETE FROM temp.dir_seen", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = store_db_error(st, "preparing the import", err, errlen);
+		store_rollback(st);
+		return rc;
+	}
+	return SEUIL_OK;
+}
+
+void dir_abort(struct dir_import *imp)
+{
+	store_rollback(imp->st);
+}
+
+int dir_finish(struct dir_import *imp, unsigned replaced)
+{
+	static const char fk_check[] = "PRAGMA foreign_key_check";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (imp->flags & DIRECTORY_REPLACE) {
+		for (size_t i = 0; i < sizeof(replace_sql) / sizeof(replace_sql[0]); i++) {
+			if (!(replaced & (1u << replace_sql[i].table)))
+				continue;
+			stmt = prep(imp, replace_sql[i].sql);
+			if (stmt == NULL) {
+				rc = SEUIL_ERR_DB;
+				goto fail;
+			}
+			rc = sqlite3_step(stmt);
+			sqlite3_reset(stmt);
+			if (rc == SQLITE_CONSTRAINT) {
+				rc = err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID,
+					     "cannot remove %s absent from the file: still in use (%s)",
+					     table_names[replace_sql[i].table], sqlite3_errmsg(imp->st->db));
+				goto fail;
+			}
+			if (rc != SQLITE_DONE) {
+				rc = store_db_error(imp->st, "replacing the directory", imp->err, imp->errlen);
+				goto fail;
+			}
+			imp->counts.removed += sqlite3_changes(imp->st->db);
+		}
+	}
+	/* the importers check references as they go; this is the safety net */
+	if (sqlite3_prepare_v2(imp->st->db, fk_check, -1, &stmt, NULL) != SQLITE_OK) {
+		rc = store_db_error(imp->st, "checking references", imp->err, imp->errlen);
+		goto fail;
+	}
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID,
+			"the import would leave a dangling reference in table %s",
+			(const char *)sqlite3_column_text(stmt, 0));
+	else if (rc != SQLITE_DONE)
+		store_db_error(imp->st, "checking references", imp->err, imp->errlen);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		rc = rc == SQLITE_ROW ? SEUIL_ERR_INVALID : SEUIL_ERR_DB;
+		goto fail;
+	}
+	return store_commit(imp->st, imp->err, imp->errlen);
+fail:
+	store_rollback(imp->st);
+	return rc;
+}
+
+int dir_seen(struct dir_import *imp, enum dir_table table, const char *id, const char *path)
+{
+	static const char find[] = "SELECT path FROM temp.dir_seen WHERE tbl = ?1 AND id = ?2";
+	static const char add[] = "INSERT INTO temp.dir_seen(tbl, id, path) VALUES (?1, ?2, ?3)";
+	sqlite3_stmt *stmt = prep(imp, find);
+	char first[96];
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, table_names[table], -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		store_column_copy(stmt, 0, first, sizeof(first));
+		sqlite3_reset(stmt);
+		return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID, "%s: \"%s\" is already given at %s",
+			       path, id, first);
+	}
+	sqlite3_reset(stmt);
+	stmt = prep(imp, add);
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, table_names[table], -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, path, -1, SQLITE_STATIC);
+	return step_done(imp, stmt, path);
+}
+
+bool dir_was_seen(struct dir_import *imp, enum dir_table table, const char *id)
+{
+	static const char find[] = "SELECT 1 FROM temp.dir_seen WHERE tbl = ?1 AND id = ?2";
+	sqlite3_stmt *stmt = prep(imp, find);
+	bool seen;
+
+	if (stmt == NULL)
+		return false;
+	sqlite3_bind_text(stmt, 1, table_names[table], -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
+	seen = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_reset(stmt);
+	return seen;
+}
+
+int dir_require(struct dir_import *imp, enum dir_table table, const char *id, const char *path)
+{
+	sqlite3_stmt *stmt = prep(imp, exists_sql[table]);
+	int rc;
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return SEUIL_OK;
+	if (rc != SQLITE_DONE)
+		return store_db_error(imp->st, path, imp->err, imp->errlen);
+	return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID, "%s: no %.*s with id \"%s\"", path,
+		       (int)strlen(table_names[table]) - (table == DIR_PEOPLE ? 0 : 1),
+		       table == DIR_PEOPLE ? "person" : table_names[table], id);
+}
+
+int dir_check_text(struct dir_import *imp, const char *text, size_t max, const char *path)
+{
+	size_t len = strlen(text);
+
+	if (len > max)
+		return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID, "%s: longer than %zu bytes", path, max);
+	for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return fail(imp, path, "%s", "contains a control character");
+	}
+	return SEUIL_OK;
+}
+
+int dir_check_id(struct dir_import *imp, const char *id, const char *path)
+{
+	if (id[0] == '\0')
+		return fail(imp, path, "%s", "an id may not be empty");
+	if (strlen(id) > DIR_ID_MAX)
+		return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID, "%s: id longer than %d bytes", path,
+			       DIR_ID_MAX);
+	for (const unsigned char *p = (const unsigned char *)id; *p != '\0'; p++) {
+		if (*p <= 0x20 || *p == 0x7f)
+			return fail(imp, path, "id \"%s\" contains a space or a control character", id);
+	}
+	return SEUIL_OK;
+}
+
+int dir_check_date(struct dir_import *imp, const char *date, const char *path)
+{
+	struct civil_date d;
+
+	if (date == NULL || civil_parse_date(date, &d))
+		return SEUIL_OK;
+	return fail(imp, path, "\"%s\" is not a date (YYYY-MM-DD)", date);
+}
+
+int dir_check_range(struct dir_import *imp, const char *from, const char *until, const char *path)
+{
+	if (from != NULL && until != NULL && strcmp(from, until) > 0)
+		return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID,
+			       "%s: valid_from %s is after valid_until %s", path, from, until);
+	return SEUIL_OK;
+}
+
+int dir_check_choice(struct dir_import *imp, const char *value, const char *const *choices,
+		     const char *path)
+{
+	char list[160] = "";
+
+	for (size_t i = 0; choices[i] != NULL; i++) {
+		if (strcmp(value, choices[i]) == 0)
+			return SEUIL_OK;
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "", choices[i]);
+	}
+	return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID, "%s: \"%.64s\" is not one of %s", path,
+		       value, list);
+}
+
+int dir_put_site(struct dir_import *imp, const struct dir_site *s, const char *path)
+{
+	static const char sql[] = "INSERT INTO sites(id, name, timezone) VALUES (1, ?1, ?2)"
+				  " ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+				  " timezone = excluded.timezone";
+	struct tz *zone = NULL;
+	char tzerr[200] = "";
+	sqlite3_stmt *stmt;
+
+	/* a zone that cannot be loaded would stop every later decision */
+	if (tz_load(s->timezone, &zone, tzerr, sizeof(tzerr)) != SEUIL_OK)
+		return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID, "%s.timezone: %s", path, tzerr);
+	tz_free(zone);
+	stmt = prep(imp, sql);
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, s->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, s->timezone, -1, SQLITE_STATIC);
+	return step_done(imp, stmt, path);
+}
+
+int dir_put_door(struct dir_import *imp, const struct dir_door *d, const char *path)
+{
+	static const char sql[] = "INSERT INTO doors(id, name, unlock_ms, position) VALUES (?1, ?2, ?3, ?4)"
+				  " ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+				  " unlock_ms = excluded.unlock_ms, position = excluded.position";
+	sqlite3_stmt *stmt = prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, d->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, d->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 3, d->unlock_ms);
+	sqlite3_bind_int(stmt, 4, d->position);
+	imp->counts.doors++;
+	return step_done(imp, stmt, path);
+}
+
+int dir_put_schedule(struct dir_import *imp, const struct dir_schedule *s, const char *path)
+{
+	static const char sql[] = "INSERT INTO schedules(id, name, holidays) VALUES (?1, ?2, ?3)"
+				  " ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+				  " holidays = excluded.holidays";
+	static const char clear[] = "DELETE FROM schedule_windows WHERE schedule_id = ?1";
+	sqlite3_stmt *stmt = prep(imp, sql);
+	int rc;
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, s->id, -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 2, s->name);
+	sqlite3_bind_text(stmt, 3, s->holidays_closed ? "closed" : "open", -1, SQLITE_STATIC);
+	if ((rc = step_done(imp, stmt, path)) != SEUIL_OK)
+		return rc;
+	if ((stmt = prep(imp, clear)) == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, s->id, -1, SQLITE_STATIC);
+	imp->counts.schedules++;
+	return step_done(imp, stmt, path);
+}
+
+int dir_add_window(struct dir_import *imp, const char *schedule, int days, int from, int to,
+		   const char *path)
+{
+	static const char sql[] = "INSERT INTO schedule_windows(schedule_id, days, from_min, to_min)"
+				  " VALUES (?1, ?2, ?3, ?4)";
+	sqlite3_stmt *stmt = prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, schedule, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 2, days);
+	sqlite3_bind_int(stmt, 3, from);
+	sqlite3_bind_int(stmt, 4, to);
+	return step_done(imp, stmt, path);
+}
+
+int dir_put_profile(struct dir_import *imp, const struct dir_profile *p, const char *path)
+{
+	static const char sql[] = "INSERT INTO profiles(id, name, schedule_id) VALUES (?1, ?2, ?3)"
+				  " ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+				  " schedule_id = excluded.schedule_id";
+	static const char clear[] = "DELETE FROM profile_doors WHERE profile_id = ?1";
+	sqlite3_stmt *stmt = prep(imp, sql);
+	int rc;
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, p->id, -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 2, p->name);
+	sqlite3_bind_text(stmt, 3, p->schedule, -1, SQLITE_STATIC);
+	if ((rc = step_done(imp, stmt, path)) != SEUIL_OK)
+		return rc;
+	if ((stmt = prep(imp, clear)) == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, p->id, -1, SQLITE_STATIC);
+	imp->counts.profiles++;
+	return step_done(imp, stmt, path);
+}
+
+int dir_add_profile_door(struct dir_import *imp, const char *profile, const char *door, const char *path)
+{
+	static const char sql[] = "INSERT OR IGNORE INTO profile_doors(profile_id, door_id) VALUES (?1, ?2)";
+	sqlite3_stmt *stmt = prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, profile, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, door, -1, SQLITE_STATIC);
+	return step_done(imp, stmt, path);
+}
+
+int dir_put_tenant(struct dir_import *imp, const struct dir_tenant *t, const char *path)
+{
+	static const char sql[] =
+		"INSERT INTO tenants(id, name, kind, status, valid_from, valid_until)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+		" kind = excluded.kind, status = excluded.status, valid_from = excluded.valid_from,"
+		" valid_until = excluded.valid_until";
+	sqlite3_stmt *stmt = prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, t->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, t->name, -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 3, t->kind);
+	sqlite3_bind_text(stmt, 4, t->status != NULL ? t->status : "active", -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 5, t->valid_from);
+	store_bind_text_or_null(stmt, 6, t->valid_until);
+	imp->counts.tenants++;
+	return step_done(imp, stmt, path);
+}
+
+int dir_put_person(struct dir_import *imp, const struct dir_person *p, const char *path)
+{
+	/* pin_hash is set at the kiosk, never by an import: keep it */
+	static const char sql[] =
+		"INSERT INTO people(id, name, tenant_id, role, email, status, valid_from, valid_until)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO UPDATE SET"
+		" name = excluded.name, tenant_id = excluded.tenant_id, role = excluded.role,"
+		" email = excluded.email, status = excluded.status, valid_from = excluded.valid_from,"
+		" valid_until = excluded.valid_until";
+	sqlite3_stmt *stmt = prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, p->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, p->name, -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 3, p->tenant);
+	sqlite3_bind_text(stmt, 4, p->role != NULL ? p->role : "member", -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 5, p->email);
+	sqlite3_bind_text(stmt, 6, p->status != NULL ? p->status : "active", -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 7, p->valid_from);
+	store_bind_text_or_null(stmt, 8, p->valid_until);
+	imp->counts.people++;
+	return step_done(imp, stmt, path);
+}
+
+int dir_clear_grants(struct dir_import *imp, const char *tenant, const char *person, const char *path)
+{
+	static const char by_tenant[] = "DELETE FROM grants WHERE tenant_id = ?1";
+	static const char by_person[] = "DELETE FROM grants WHERE person_id = ?1";
+	sqlite3_stmt *stmt = prep(imp, tenant != NULL ? by_tenant : by_person);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, tenant != NULL ? tenant : person, -1, SQLITE_STATIC);
+	return step_done(imp, stmt, path);
+}
+
+int dir_add_grant(struct dir_import *imp, const char *profile, const char *tenant, const char *person,
+		  const char *path)
+{
+	static const char sql[] = "INSERT INTO grants(profile_id, tenant_id, person_id) VALUES (?1, ?2, ?3)";
+	sqlite3_stmt *stmt = prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, profile, -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 2, tenant);
+	store_bind_text_or_null(stmt, 3, person);
+	return step_done(imp, stmt, path);
+}
+
+int dir_put_credential(struct dir_import *imp, const struct dir_credential *c, const char *path)
+{
+	static const char sql[] =
+		"INSERT INTO credentials(kind, identifier, person_id, visitor_id, status, valid_from,"
+		" valid_until, created_ms) VALUES ('uid', ?1, ?2, NULL, ?3, ?4, ?5,"
+		" CAST(strftime('%s', 'now') AS INTEGER) * 1000)"
+		" ON CONFLICT(kind, identifier) DO UPDATE SET person_id = excluded.person_id,"
+		" visitor_id = NULL, status = excluded.status, valid_from = excluded.valid_from,"
+		" valid_until = excluded.valid_until";
+	sqlite3_stmt *stmt = prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, c->identifier, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, c->person, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, c->status != NULL ? c->status : "active", -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 4, c->valid_from);
+	store_bind_text_or_null(stmt, 5, c->valid_until);
+	imp->counts.credentials++;
+	return step_done(imp, stmt, path);
+}
+
+int dir_put_closure(struct dir_import *imp, const char *date, const char *name, const char *path)
+{
+	static const char sql[] = "INSERT INTO closures(date, name) VALUES (?1, ?2)"
+				  " ON CONFLICT(date) DO UPDATE SET name = excluded.name";
+	sqlite3_stmt *stmt = prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+	imp->counts.closures++;
+	return step_done(imp, stmt, path);
+}
+
+int dir_put_room(struct dir_import *imp, const struct dir_room *r, const char *path)
+{
+	/* a changed calendar URL invalidates what was synced from the old one */
+	static const char sql[] =
+		"INSERT INTO rooms(id, name, capacity, calendar, feed) VALUES (?1, ?2, ?3, ?4, ?5)"
+		" ON CONFLICT(id) DO UPDATE SET name = excluded.name, capacity = excluded.capacity,"
+		" sync_token = iif(calendar IS excluded.calendar, sync_token, NULL),"
+		" etag = iif(calendar IS excluded.calendar, etag, NULL),"
+		" last_modified = iif(calendar IS excluded.calendar, last_modified, NULL),"
+		" calendar = excluded.calendar, feed = excluded.feed";
+	static const char clear[] = "DELETE FROM room_doors WHERE room_id = ?1";
+	sqlite3_stmt *stmt = prep(imp, sql);
+	int rc;
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, r->name, -1, SQLITE_STATIC);
+	if (r->capacity > 0)
+		sqlite3_bind_int(stmt, 3, r->capacity);
+	store_bind_text_or_null(stmt, 4, r->calendar);
+	store_bind_text_or_null(stmt, 5, r->feed);
+	if ((rc = step_done(imp, stmt, path)) != SEUIL_OK)
+		return rc;
+	if ((stmt = prep(imp, clear)) == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, r->id, -1, SQLITE_STATIC);
+	imp->counts.rooms++;
+	return step_done(imp, stmt, path);
+}
+
+int dir_add_room_door(struct dir_import *imp, const char *room, const char *door, const char *path)
+{
+	static const char sql[] = "INSERT OR IGNORE INTO room_doors(room_id, door_id) VALUES (?1, ?2)";
+	sqlite3_stmt *stmt = prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, room, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, door, -1, SQLITE_STATIC);
+	return step_done(imp, stmt, path);
+}
+
+int dir_person_name(struct dir_import *imp, const char *id, char *buf, size_t len)
+{
+	static const char sql[] = "SELECT name FROM people WHERE id = ?1";
+	sqlite3_stmt *stmt = prep(imp, sql);
+	int rc;
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		store_column_copy(stmt, 0, buf, len);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW ? SEUIL_OK : SEUIL_ERR_NOT_FOUND;
+}

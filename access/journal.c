@@ -1,0 +1,298 @@
+/*
+ * journal.c - appending to the journal and the outbox, walking the journal,
+ * retention.  Uploading the outbox is seuil-sync's job, not this file's.
+ */
+#include "journal.h"
+
+#include "civil.h"
+#include "err.h"
+#include "store_int.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void journal_event_init(struct journal_event *ev, const char *kind, int64_t at_ms)
+{
+	memset(ev, 0, sizeof(*ev));
+	snprintf(ev->kind, sizeof(ev->kind), "%s", kind);
+	ev->at_ms = at_ms;
+	ev->granted = -1;
+}
+
+static void format_ms(int64_t at_ms, char buf[32])
+{
+	int64_t s = at_ms >= 0 ? at_ms / 1000 : -((-at_ms + 999) / 1000);
+	char iso[21];
+
+	civil_format_instant(s, iso);
+	iso[19] = '\0'; /* drop the Z to put the milliseconds before it */
+	snprintf(buf, 32, "%s.%03dZ", iso, (int)(at_ms - s * 1000));
+}
+
+static int set_str(json_t *obj, const char *key, const char *value)
+{
+	if (value == NULL || value[0] == '\0')
+		return 0;
+	return json_object_set_new(obj, key, json_string(value));
+}
+
+char *journal_event_json(const struct journal_event *ev)
+{
+	json_t *obj = json_object();
+	char at[32];
+	char *text = NULL;
+	int rc = 0;
+
+	if (obj == NULL)
+		return NULL;
+	format_ms(ev->at_ms, at);
+	rc |= json_object_set_new(obj, "seq", json_integer(ev->seq));
+	rc |= json_object_set_new(obj, "at", json_string(at));
+	rc |= set_str(obj, "device", ev->device);
+	rc |= set_str(obj, "kind", ev->kind);
+	rc |= set_str(obj, "door", ev->door);
+	if (ev->granted >= 0)
+		rc |= json_object_set_new(obj, "granted", json_boolean(ev->granted));
+	rc |= set_str(obj, "reason", ev->reason);
+	rc |= set_str(obj, "person", ev->person);
+	rc |= set_str(obj, "tenant", ev->tenant);
+	if (ev->visitor != 0)
+		rc |= json_object_set_new(obj, "visitor", json_integer(ev->visitor));
+	rc |= set_str(obj, "credential_hash", ev->credential_hash);
+	rc |= set_str(obj, "detail", ev->detail);
+	if (rc == 0)
+		text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(obj);
+	return text;
+}
+
+int journal_append_locked(struct store *st, struct journal_event *ev, int64_t *seq, char *err,
+			  size_t errlen)
+{
+	static const char ins_event[] =
+		"INSERT INTO events(at_ms, device, kind, door_id, granted, reason, person_id,"
+		" tenant_id, visitor_id, credential_hash, detail)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+	static const char ins_outbox[] =
+		"INSERT INTO outbox(seq, kind, body, created_ms) VALUES (?1, ?2, ?3, ?4)";
+	sqlite3_stmt *stmt;
+	char *body;
+	int rc;
+
+	if (ev->device[0] == '\0')
+		store_setting_get(st, "device_id", "kiosk-1", ev->device, sizeof(ev->device));
+	stmt = store_stmt(st, ins_event, err, errlen);
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, ev->at_ms);
+	sqlite3_bind_text(stmt, 2, ev->device, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, ev->kind, -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 4, ev->door);
+	if (ev->granted >= 0)
+		sqlite3_bind_int(stmt, 5, ev->granted);
+	store_bind_text_or_null(stmt, 6, ev->reason);
+	store_bind_text_or_null(stmt, 7, ev->person);
+	store_bind_text_or_null(stmt, 8, ev->tenant);
+	if (ev->visitor != 0)
+		sqlite3_bind_int64(stmt, 9, ev->visitor);
+	store_bind_text_or_null(stmt, 10, ev->credential_hash);
+	store_bind_text_or_null(stmt, 11, ev->detail);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_db_error(st, "appending to the journal", err, errlen);
+	ev->seq = sqlite3_last_insert_rowid(st->db);
+
+	body = journal_event_json(ev);
+	if (body == NULL)
+		return err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory");
+	stmt = store_stmt(st, ins_outbox, err, errlen);
+	if (stmt == NULL) {
+		free(body);
+		return SEUIL_ERR_DB;
+	}
+	sqlite3_bind_int64(stmt, 1, ev->seq);
+	sqlite3_bind_text(stmt, 2, ev->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, body, -1, free);
+	sqlite3_bind_int64(stmt, 4, ev->at_ms);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_db_error(st, "appending to the outbox", err, errlen);
+	if (seq != NULL)
+		*seq = ev->seq;
+	return SEUIL_OK;
+}
+
+int journal_append(struct store *st, const struct journal_event *ev, int64_t *seq, char *err,
+		   size_t errlen)
+{
+	struct journal_event copy = *ev;
+	int rc = store_begin(st, err, errlen);
+
+	if (rc != SEUIL_OK)
+		return rc;
+	rc = journal_append_locked(st, &copy, NULL, err, errlen);
+	if (rc != SEUIL_OK) {
+		store_rollback(st);
+		return rc;
+	}
+	rc = store_commit(st, err, errlen);
+	if (rc == SEUIL_OK && seq != NULL)
+		*seq = copy.seq;
+	return rc;
+}
+
+int journal_record_decision(struct store *st, const struct access_decision *d, int64_t *seq,
+			    char *err, size_t errlen)
+{
+	struct journal_event ev;
+
+	journal_event_init(&ev, "decision", d->at_ms);
+	snprintf(ev.door, sizeof(ev.door), "%s", d->door);
+	ev.granted = d->granted;
+	snprintf(ev.reason, sizeof(ev.reason), "%s", access_reason_code(d->reason));
+	snprintf(ev.person, sizeof(ev.person), "%s", d->person);
+	snprintf(ev.tenant, sizeof(ev.tenant), "%s", d->tenant);
+	ev.visitor = d->visitor;
+	snprintf(ev.credential_hash, sizeof(ev.credential_hash), "%s", d->credential_hash);
+	snprintf(ev.detail, sizeof(ev.detail), "%s", d->detail);
+	return journal_append(st, &ev, seq, err, errlen);
+}
+
+int journal_list(struct store *st, int64_t since, journal_visit_fn fn, void *ctx, char *err,
+		 size_t errlen)
+{
+	/* not cached: a walk may call back into the store */
+	static const char sql[] =
+		"SELECT seq, at_ms, device, kind, door_id, granted, reason, person_id, tenant_id,"
+		" visitor_id, credential_hash, detail FROM events WHERE seq > ?1 ORDER BY seq";
+	sqlite3_stmt *stmt;
+	struct journal_event ev;
+	int rc, out = SEUIL_OK;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return store_db_error(st, "reading the journal", err, errlen);
+	sqlite3_bind_int64(stmt, 1, since);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(&ev, 0, sizeof(ev));
+		ev.seq = sqlite3_column_int64(stmt, 0);
+		ev.at_ms = sqlite3_column_int64(stmt, 1);
+		store_column_copy(stmt, 2, ev.device, sizeof(ev.device));
+		store_column_copy(stmt, 3, ev.kind, sizeof(ev.kind));
+		store_column_copy(stmt, 4, ev.door, sizeof(ev.door));
+		ev.granted = sqlite3_column_type(stmt, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(stmt, 5);
+		store_column_copy(stmt, 6, ev.reason, sizeof(ev.reason));
+		store_column_copy(stmt, 7, ev.person, sizeof(ev.person));
+		store_column_copy(stmt, 8, ev.tenant, sizeof(ev.tenant));
+		ev.visitor = sqlite3_column_int64(stmt, 9);
+		store_column_copy(stmt, 10, ev.credential_hash, sizeof(ev.credential_hash));
+		store_column_copy(stmt, 11, ev.detail, sizeof(ev.detail));
+		out = fn(&ev, ctx);
+		if (out != 0)
+			break;
+	}
+	if (out == SEUIL_OK && rc != SQLITE_DONE)
+		out = store_db_error(st, "reading the journal", err, errlen);
+	sqlite3_finalize(stmt);
+	return out;
+}
+
+/* the same wall-clock instant `months` calendar months earlier (day clamped) */
+static int64_t months_before(int64_t at_ms, int months)
+{
+	int64_t s = at_ms >= 0 ? at_ms / 1000 : -((-at_ms + 999) / 1000);
+	int64_t days = s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
+	struct civil_date d = civil_from_days(days);
+	int m = d.year * 12 + (d.month - 1) - months;
+
+	d.year = m / 12;
+	d.month = m % 12 + 1;
+	while (!civil_valid(d.year, d.month, d.day))
+		d.day--;
+	return (civil_to_days(d) * 86400 + (s - days * 86400)) * 1000 + (at_ms - s * 1000);
+}
+
+static int exec_count(struct store *st, const char *sql, int64_t arg, const char *text, int64_t *count,
+		      char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt = store_stmt(st, sql, err, errlen);
+	int rc;
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	if (text != NULL)
+		sqlite3_bind_text(stmt, 1, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(stmt, 1, arg);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_db_error(st, "purging", err, errlen);
+	*count = sqlite3_changes(st->db);
+	return SEUIL_OK;
+}
+
+int journal_purge(struct store *st, int64_t now_ms, struct journal_purge_counts *out, char *err,
+		  size_t errlen)
+{
+	static const char del_events[] = "DELETE FROM events WHERE at_ms < ?1";
+	static const char del_visitors[] = "DELETE FROM visitors WHERE created_ms < ?1";
+	static const char del_invites[] = "DELETE FROM invites WHERE day < ?1";
+	int64_t months = store_setting_int(st, "event_retention_months", 3);
+	int64_t vdays = store_setting_int(st, "visitor_retention_days", 30);
+	int64_t vcut = now_ms - vdays * 86400000;
+	struct journal_purge_counts c = { 0, 0, 0 };
+	struct journal_event ev;
+	char day[11];
+	int rc;
+
+	if (months < 1 || months > 120 || vdays < 0 || vdays > 3650)
+		return err_set(err, errlen, SEUIL_ERR_INVALID, "retention settings out of range");
+	civil_format_date(civil_from_days((vcut >= 0 ? vcut : vcut - 86399999) / 86400000), day);
+	rc = store_begin(st, err, errlen);
+	if (rc != SEUIL_OK)
+		return rc;
+	if ((rc = exec_count(st, del_events, months_before(now_ms, (int)months), NULL, &c.events, err,
+			     errlen)) != SEUIL_OK ||
+	    (rc = exec_count(st, del_visitors, vcut, NULL, &c.visitors, err, errlen)) != SEUIL_OK ||
+	    (rc = exec_count(st, del_invites, 0, day, &c.invites, err, errlen)) != SEUIL_OK)
+		goto fail;
+	journal_event_init(&ev, "purge", now_ms);
+	snprintf(ev.detail, sizeof(ev.detail), "{\"events\":%lld,\"visitors\":%lld,\"invites\":%lld}",
+		 (long long)c.events, (long long)c.visitors, (long long)c.invites);
+	if ((rc = journal_append_locked(st, &ev, NULL, err, errlen)) != SEUIL_OK)
+		goto fail;
+	if ((rc = store_commit(st, err, errlen)) != SEUIL_OK)
+		return rc;
+	if (out != NULL)
+		*out = c;
+	return SEUIL_OK;
+fail:
+	store_rollback(st);
+	return rc;
+}
+
+int journal_set_lockdown(struct store *st, int on, const char *by, int64_t now_ms, char *err,
+			 size_t errlen)
+{
+	struct journal_event ev;
+	int rc = store_begin(st, err, errlen);
+
+	if (rc != SEUIL_OK)
+		return rc;
+	rc = store_setting_set(st, "lockdown", on ? "1" : "0", err, errlen);
+	if (rc == SEUIL_OK) {
+		journal_event_init(&ev, "lockdown", now_ms);
+		snprintf(ev.reason, sizeof(ev.reason), "%s", on ? "on" : "off");
+		snprintf(ev.detail, sizeof(ev.detail), "%s", by != NULL ? by : "");
+		rc = journal_append_locked(st, &ev, NULL, err, errlen);
+	}
+	if (rc != SEUIL_OK) {
+		store_rollback(st);
+		return rc;
+	}
+	return store_commit(st, err, errlen);
+}

@@ -1,0 +1,95 @@
+/*
+ * journal.h - the event journal and the outbox.
+ *
+ * Every recorded decision, alarm, check-in or admin action is appended to
+ * `events` with a monotonic sequence number and, in the same transaction,
+ * to `outbox`, from which seuil-sync uploads it and deletes it only once the
+ * office has acknowledged it.  The store runs with synchronous=FULL, so an
+ * append is durable (fsync'd) when it returns.  The journal never holds the
+ * identifier of a card it does not know, only its keyed hash (rights.h).
+ *
+ * Retention (CNIL rules for workplace badge systems): access events are kept
+ * three calendar months, visitor records a configurable number of days;
+ * journal_purge() enforces both.
+ */
+#ifndef SEUIL_JOURNAL_H
+#define SEUIL_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rights.h"
+
+#define JOURNAL_DETAIL_MAX 512
+
+struct store;
+
+struct journal_event {
+	int64_t seq;    /* assigned by journal_append() */
+	int64_t at_ms;  /* UTC */
+	char device[ACCESS_ID_MAX]; /* filled from the store's device_id when empty */
+	char kind[24];  /* "decision", "alarm", "lockdown", "enroll", "revoke", "purge", ... */
+	char door[ACCESS_ID_MAX];
+	int granted;    /* 1 or 0 for a decision, -1 otherwise */
+	char reason[32];
+	char person[ACCESS_ID_MAX];
+	char tenant[ACCESS_ID_MAX];
+	int64_t visitor;
+	char credential_hash[ACCESS_HASH_HEX];
+	char detail[JOURNAL_DETAIL_MAX]; /* free text or JSON; never a full UID or a visitor's name */
+};
+
+/* Initializes ev for kind at at_ms: no door, not a decision, empty fields. */
+void journal_event_init(struct journal_event *ev, const char *kind, int64_t at_ms);
+
+/*
+ * Appends ev to the journal and the outbox in one durable transaction.
+ * On success *seq (if not NULL) receives the sequence number.
+ */
+int journal_append(struct store *st, const struct journal_event *ev, int64_t *seq, char *err,
+		   size_t errlen);
+/*
+ * The same inside a transaction the caller already holds (store_begin());
+ * fills ev->seq and ev->device.  For the modules of access/ only.
+ */
+int journal_append_locked(struct store *st, struct journal_event *ev, int64_t *seq, char *err,
+			  size_t errlen);
+/* Appends the decision d (kind "decision"), as journal_append(). */
+int journal_record_decision(struct store *st, const struct access_decision *d, int64_t *seq,
+			    char *err, size_t errlen);
+
+/* Called for each event; a non-zero return stops the walk and is returned. */
+typedef int (*journal_visit_fn)(const struct journal_event *ev, void *ctx);
+/* Walks the events with seq > since, in order. */
+int journal_list(struct store *st, int64_t since, journal_visit_fn fn, void *ctx, char *err,
+		 size_t errlen);
+
+/*
+ * The event as one line of JSON (no newline), in the outbox's format:
+ * {"seq":..,"at":"2026-11-27T08:00:00.000Z","device":..,"kind":..,...}.
+ * Returns a string the caller frees with free(), or NULL when out of memory.
+ */
+char *journal_event_json(const struct journal_event *ev);
+
+struct journal_purge_counts {
+	int64_t events;   /* journal events removed */
+	int64_t visitors; /* visitor records removed (with their passes) */
+	int64_t invites;  /* past invitations removed */
+};
+/*
+ * Removes what is older than the retention at now_ms: events before the same
+ * instant three calendar months earlier (setting event_retention_months),
+ * visitors created and invites dated more than visitor_retention_days ago.
+ * Unacknowledged outbox rows are kept.  One transaction; journals the purge.
+ */
+int journal_purge(struct store *st, int64_t now_ms, struct journal_purge_counts *out, char *err,
+		  size_t errlen);
+
+/*
+ * Turns lockdown on or off (setting "lockdown") and journals who did it,
+ * in one transaction.  by is a short free text ("seuilctl", a staff id).
+ */
+int journal_set_lockdown(struct store *st, int on, const char *by, int64_t now_ms, char *err,
+			 size_t errlen);
+
+#endif

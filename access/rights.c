@@ -1,0 +1,436 @@
+/*
+ * rights.c - access_decide(): the evaluation order of DESIGN.md over the
+ * store, with prepared statements only.  It reads the store and the time it
+ * is given; it never writes and never reads the clock.
+ */
+#include "rights.h"
+
+#include "civil.h"
+#include "err.h"
+#include "store_int.h"
+#include "tz.h"
+#include "uid.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const reason_codes[ACCESS_REASON_COUNT] = {
+	[ACCESS_GRANTED] = "granted",
+	[ACCESS_UNKNOWN_CREDENTIAL] = "unknown_credential",
+	[ACCESS_CREDENTIAL_REVOKED] = "credential_revoked",
+	[ACCESS_CREDENTIAL_LOST] = "credential_lost",
+	[ACCESS_CREDENTIAL_EXPIRED] = "credential_expired",
+	[ACCESS_CREDENTIAL_NOT_YET_VALID] = "credential_not_yet_valid",
+	[ACCESS_PERSON_INACTIVE] = "person_inactive",
+	[ACCESS_TENANT_INACTIVE] = "tenant_inactive",
+	[ACCESS_NO_RIGHT_FOR_DOOR] = "no_right_for_door",
+	[ACCESS_OUTSIDE_SCHEDULE] = "outside_schedule",
+	[ACCESS_CLOSED_DAY] = "closed_day",
+	[ACCESS_LOCKDOWN] = "lockdown",
+	[ACCESS_THROTTLED] = "throttled",
+};
+
+const char *access_reason_code(enum access_reason reason)
+{
+	if ((unsigned)reason >= ACCESS_REASON_COUNT)
+		return "unknown";
+	return reason_codes[reason];
+}
+
+int access_credential_hash(struct store *st, const char *kind, const char *normalized,
+			   char out[ACCESS_HASH_HEX], char *err, size_t errlen)
+{
+	unsigned char hash[16];
+	crypto_generichash_state state;
+
+	if (!st->hash_key_loaded) {
+		char hex[80];
+		size_t keylen = 0;
+		if (store_setting_get(st, "journal_key", NULL, hex, sizeof(hex)) != SEUIL_OK ||
+		    sodium_hex2bin(st->hash_key, sizeof(st->hash_key), hex, strlen(hex), NULL, &keylen,
+				   NULL) != 0 ||
+		    keylen != sizeof(st->hash_key))
+			return err_set(err, errlen, SEUIL_ERR_DB, "the store has no valid journal key");
+		sodium_memzero(hex, sizeof(hex));
+		st->hash_key_loaded = true;
+	}
+	crypto_generichash_init(&state, st->hash_key, sizeof(st->hash_key), sizeof(hash));
+	crypto_generichash_update(&state, (const unsigned char *)kind, strlen(kind) + 1);
+	crypto_generichash_update(&state, (const unsigned char *)normalized, strlen(normalized));
+	crypto_generichash_final(&state, hash, sizeof(hash));
+	sodium_bin2hex(out, ACCESS_HASH_HEX, hash, sizeof(hash));
+	return SEUIL_OK;
+}
+
+/* what the evaluation knows about "now" in the site's calendar */
+struct when {
+	int64_t now_ms;
+	struct tz_local local;
+	char today[11];
+	char yesterday[11];
+};
+
+static int find_door(struct store *st, const char *door, struct access_decision *out, char *err,
+		     size_t errlen)
+{
+	static const char by_id[] = "SELECT id, unlock_ms FROM doors WHERE id = ?1";
+	static const char first[] = "SELECT id, unlock_ms FROM doors ORDER BY position, id LIMIT 1";
+	sqlite3_stmt *stmt = store_stmt(st, door != NULL && door[0] != '\0' ? by_id : first, err, errlen);
+	int rc;
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	if (door != NULL && door[0] != '\0')
+		sqlite3_bind_text(stmt, 1, door, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		store_column_copy(stmt, 0, out->door, sizeof(out->door));
+		out->unlock_ms = (unsigned)sqlite3_column_int(stmt, 1);
+		sqlite3_reset(stmt);
+		return SEUIL_OK;
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_db_error(st, "reading doors", err, errlen);
+	if (door != NULL && door[0] != '\0')
+		return err_set(err, errlen, SEUIL_ERR_NOT_FOUND, "unknown door \"%.64s\"", door);
+	return err_set(err, errlen, SEUIL_ERR_NOT_FOUND, "the directory has no door yet");
+}
+
+/* true when the local day is a public holiday or a site closure; name gets why */
+static int closed_day(struct store *st, int64_t days, const char *date, bool *closed, char *name,
+		      size_t namelen, char *err, size_t errlen)
+{
+	static const char sql[] = "SELECT name FROM closures WHERE date = ?1";
+	const char *holiday = NULL;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (civil_french_holiday(days, &holiday)) {
+		snprintf(name, namelen, "%s", holiday);
+		*closed = true;
+		return SEUIL_OK;
+	}
+	stmt = store_stmt(st, sql, err, errlen);
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, date, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	*closed = rc == SQLITE_ROW;
+	if (*closed)
+		store_column_copy(stmt, 0, name, namelen);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_db_error(st, "reading closures", err, errlen);
+	return SEUIL_OK;
+}
+
+static bool date_in(const char *today, const unsigned char *from, const unsigned char *until)
+{
+	if (from != NULL && strcmp(today, (const char *)from) < 0)
+		return false;
+	if (until != NULL && strcmp(today, (const char *)until) > 0)
+		return false;
+	return true;
+}
+
+/* the state of one profile while its windows are read */
+struct profile_eval {
+	char id[ACCESS_ID_MAX];
+	bool open_window;   /* a window is open now and its day is not closed */
+	bool closed_window; /* a window is open now but its day is closed */
+	bool holidays_closed;
+};
+
+/* folds one profile's result into the best answer so far */
+static void profile_finish(const struct profile_eval *p, bool today_closed, enum access_reason *best)
+{
+	enum access_reason r;
+
+	if (p->id[0] == '\0')
+		return;
+	if (p->open_window)
+		r = ACCESS_GRANTED;
+	else if (p->closed_window || (p->holidays_closed && today_closed))
+		r = ACCESS_CLOSED_DAY;
+	else
+		r = ACCESS_OUTSIDE_SCHEDULE;
+	/* granted beats closed_day, which explains more than outside_schedule */
+	if (r == ACCESS_GRANTED || (r == ACCESS_CLOSED_DAY && *best != ACCESS_GRANTED) ||
+	    *best == ACCESS_NO_RIGHT_FOR_DOOR)
+		*best = r;
+}
+
+static int check_profiles(struct store *st, const struct when *w, struct access_decision *out,
+			  char *err, size_t errlen)
+{
+	static const char sql[] =
+		"SELECT p.id, s.holidays, sw.days, sw.from_min, sw.to_min"
+		" FROM profile_doors pd"
+		" JOIN profiles p ON p.id = pd.profile_id"
+		" JOIN schedules s ON s.id = p.schedule_id"
+		" LEFT JOIN schedule_windows sw ON sw.schedule_id = s.id"
+		" WHERE pd.door_id = ?1 AND pd.profile_id IN ("
+		"   SELECT profile_id FROM grants WHERE person_id = ?2"
+		"   UNION SELECT profile_id FROM grants WHERE tenant_id = ?3)"
+		" ORDER BY p.id";
+	enum access_reason best = ACCESS_NO_RIGHT_FOR_DOOR;
+	struct profile_eval cur = { .id = "" };
+	bool today_closed = false, yesterday_closed = false, days_known = false;
+	char today_name[ACCESS_NAME_MAX] = "", yesterday_name[ACCESS_NAME_MAX] = "";
+	int today_bit = 1 << w->local.weekday;
+	int yesterday_bit = 1 << ((w->local.weekday + 6) % 7);
+	int minute = w->local.minute;
+	sqlite3_stmt *stmt = store_stmt(st, sql, err, errlen);
+	int rc;
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, out->door, -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 2, out->person);
+	store_bind_text_or_null(stmt, 3, out->tenant);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(stmt, 0);
+		const char *holidays = (const char *)sqlite3_column_text(stmt, 1);
+		if (id == NULL)
+			continue;
+		if (strcmp(id, cur.id) != 0) {
+			profile_finish(&cur, today_closed, &best);
+			memset(&cur, 0, sizeof(cur));
+			snprintf(cur.id, sizeof(cur.id), "%s", id);
+			cur.holidays_closed = holidays != NULL && strcmp(holidays, "closed") == 0;
+			if (cur.holidays_closed && !days_known) {
+				/* both days are looked up once, and only when a schedule cares */
+				if (closed_day(st, w->local.days, w->today, &today_closed, today_name,
+					       sizeof(today_name), err, errlen) != SEUIL_OK ||
+				    closed_day(st, w->local.days - 1, w->yesterday, &yesterday_closed,
+					       yesterday_name, sizeof(yesterday_name), err, errlen) != SEUIL_OK) {
+					sqlite3_reset(stmt);
+					return SEUIL_ERR_DB;
+				}
+				days_known = true;
+			}
+		}
+		if (sqlite3_column_type(stmt, 2) == SQLITE_NULL)
+			continue; /* a schedule without windows */
+		int days = sqlite3_column_int(stmt, 2);
+		int from = sqlite3_column_int(stmt, 3);
+		int to = sqlite3_column_int(stmt, 4);
+		bool crosses = to < from;
+		/* a window belongs to the day it starts on, holidays included */
+		bool open_today = (days & today_bit) && minute >= from && (crosses || minute < to);
+		bool open_from_yesterday = crosses && (days & yesterday_bit) && minute < to;
+		if (open_today) {
+			if (cur.holidays_closed && today_closed)
+				cur.closed_window = true;
+			else
+				cur.open_window = true;
+		}
+		if (open_from_yesterday) {
+			if (cur.holidays_closed && yesterday_closed)
+				cur.closed_window = true;
+			else
+				cur.open_window = true;
+		}
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_db_error(st, "reading access profiles", err, errlen);
+	profile_finish(&cur, today_closed, &best);
+	out->reason = best;
+	if (best == ACCESS_CLOSED_DAY)
+		snprintf(out->detail, sizeof(out->detail), "%s", today_closed ? today_name : yesterday_name);
+	return SEUIL_OK;
+}
+
+static int count_recent_unknown(struct store *st, const struct access_decision *d, int *count,
+				char *err, size_t errlen)
+{
+	static const char sql[] =
+		"SELECT count(*) FROM events WHERE credential_hash = ?1 AND at_ms > ?2"
+		" AND at_ms <= ?3 AND reason IN ('unknown_credential', 'throttled')";
+	sqlite3_stmt *stmt = store_stmt(st, sql, err, errlen);
+	int rc;
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, d->credential_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, d->at_ms - ACCESS_THROTTLE_WINDOW_MS);
+	sqlite3_bind_int64(stmt, 3, d->at_ms);
+	rc = sqlite3_step(stmt);
+	*count = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW ? SEUIL_OK : store_db_error(st, "reading the journal", err, errlen);
+}
+
+static void set_reason(struct access_decision *d, enum access_reason r)
+{
+	d->reason = r;
+	d->granted = r == ACCESS_GRANTED;
+}
+
+/* the holder is a person: person then tenant status and dates */
+static int check_person(struct store *st, const struct when *w, struct access_decision *out,
+			char *err, size_t errlen)
+{
+	static const char sql[] =
+		"SELECT p.name, p.role, p.status, p.valid_from, p.valid_until,"
+		" t.id, t.name, t.status, t.valid_from, t.valid_until"
+		" FROM people p LEFT JOIN tenants t ON t.id = p.tenant_id WHERE p.id = ?1";
+	sqlite3_stmt *stmt = store_stmt(st, sql, err, errlen);
+	const unsigned char *status;
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, out->person, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		sqlite3_reset(stmt);
+		return store_db_error(st, "reading the badge holder", err, errlen);
+	}
+	store_column_copy(stmt, 0, out->person_name, sizeof(out->person_name));
+	out->staff = strcmp((const char *)sqlite3_column_text(stmt, 1), "staff") == 0;
+	status = sqlite3_column_text(stmt, 2);
+	if (strcmp((const char *)status, "active") != 0 ||
+	    !date_in(w->today, sqlite3_column_text(stmt, 3), sqlite3_column_text(stmt, 4)))
+		set_reason(out, ACCESS_PERSON_INACTIVE);
+	if (sqlite3_column_type(stmt, 5) != SQLITE_NULL) {
+		store_column_copy(stmt, 5, out->tenant, sizeof(out->tenant));
+		store_column_copy(stmt, 6, out->tenant_name, sizeof(out->tenant_name));
+		status = sqlite3_column_text(stmt, 7);
+		if (out->reason == ACCESS_GRANTED &&
+		    (strcmp((const char *)status, "active") != 0 ||
+		     !date_in(w->today, sqlite3_column_text(stmt, 8), sqlite3_column_text(stmt, 9))))
+			set_reason(out, ACCESS_TENANT_INACTIVE);
+	}
+	sqlite3_reset(stmt);
+	return SEUIL_OK;
+}
+
+/* the holder is a visitor pass: its window and whether the visitor is inside */
+static int check_visitor(struct store *st, const struct when *w, struct access_decision *out,
+			 char *err, size_t errlen)
+{
+	static const char sql[] =
+		"SELECT v.name, v.valid_from_ms, v.valid_until_ms, v.checked_in_ms, v.checked_out_ms,"
+		" t.id, t.name FROM visitors v"
+		" LEFT JOIN people p ON p.id = v.host_person_id"
+		" LEFT JOIN tenants t ON t.id = coalesce(v.host_tenant_id, p.tenant_id)"
+		" WHERE v.id = ?1";
+	sqlite3_stmt *stmt = store_stmt(st, sql, err, errlen);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, out->visitor);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		sqlite3_reset(stmt);
+		return store_db_error(st, "reading the visitor", err, errlen);
+	}
+	store_column_copy(stmt, 0, out->person_name, sizeof(out->person_name));
+	store_column_copy(stmt, 5, out->tenant, sizeof(out->tenant));
+	store_column_copy(stmt, 6, out->tenant_name, sizeof(out->tenant_name));
+	if (sqlite3_column_type(stmt, 1) != SQLITE_NULL && w->now_ms < sqlite3_column_int64(stmt, 1))
+		set_reason(out, ACCESS_CREDENTIAL_NOT_YET_VALID);
+	else if (sqlite3_column_type(stmt, 2) != SQLITE_NULL && w->now_ms > sqlite3_column_int64(stmt, 2))
+		set_reason(out, ACCESS_CREDENTIAL_EXPIRED);
+	else if (sqlite3_column_type(stmt, 3) == SQLITE_NULL || sqlite3_column_type(stmt, 4) != SQLITE_NULL)
+		set_reason(out, ACCESS_PERSON_INACTIVE);
+	sqlite3_reset(stmt);
+	return SEUIL_OK;
+}
+
+int access_decide(struct store *st, const struct access_request *req, struct access_decision *out,
+		  char *err, size_t errlen)
+{
+	static const char cred_sql[] =
+		"SELECT person_id, visitor_id, status, valid_from, valid_until"
+		" FROM credentials WHERE kind = ?1 AND identifier = ?2";
+	struct access_decision d;
+	struct when w;
+	const struct tz *zone;
+	char normalized[UID_HEX_MAX];
+	sqlite3_stmt *stmt;
+	const char *kind = req->kind != NULL ? req->kind : "uid";
+	int rc, recent;
+	bool lockdown, known;
+
+	memset(&d, 0, sizeof(d));
+	if (strcmp(kind, "uid") != 0)
+		return err_set(err, errlen, SEUIL_ERR_INVALID, "unknown credential kind \"%.16s\"", kind);
+	rc = uid_normalize(req->identifier, normalized, err, errlen);
+	if (rc != SEUIL_OK)
+		return rc;
+	rc = store_site_zone(st, &zone, err, errlen);
+	if (rc != SEUIL_OK)
+		return rc;
+	rc = find_door(st, req->door, &d, err, errlen);
+	if (rc != SEUIL_OK)
+		return rc;
+	rc = access_credential_hash(st, kind, normalized, d.credential_hash, err, errlen);
+	if (rc != SEUIL_OK)
+		return rc;
+	snprintf(d.kind, sizeof(d.kind), "%s", kind);
+	d.at_ms = req->now_ms;
+	w.now_ms = req->now_ms;
+	tz_localtime(zone, req->now_ms / 1000 - (req->now_ms % 1000 < 0), &w.local);
+	civil_format_date((struct civil_date){ w.local.year, w.local.month, w.local.day }, w.today);
+	civil_format_date(civil_from_days(w.local.days - 1), w.yesterday);
+	set_reason(&d, ACCESS_GRANTED);
+	lockdown = store_setting_int(st, "lockdown", 0) != 0;
+
+	/* the credential */
+	stmt = store_stmt(st, cred_sql, err, errlen);
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, normalized, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	known = rc == SQLITE_ROW;
+	if (known) {
+		const char *status = (const char *)sqlite3_column_text(stmt, 2);
+		store_column_copy(stmt, 0, d.person, sizeof(d.person));
+		d.visitor = sqlite3_column_int64(stmt, 1);
+		if (strcmp(status, "revoked") == 0 || strcmp(status, "blocked") == 0)
+			set_reason(&d, ACCESS_CREDENTIAL_REVOKED);
+		else if (strcmp(status, "lost") == 0)
+			set_reason(&d, ACCESS_CREDENTIAL_LOST);
+		else if (!date_in(w.today, sqlite3_column_text(stmt, 3), NULL))
+			set_reason(&d, ACCESS_CREDENTIAL_NOT_YET_VALID);
+		else if (!date_in(w.today, NULL, sqlite3_column_text(stmt, 4)))
+			set_reason(&d, ACCESS_CREDENTIAL_EXPIRED);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_db_error(st, "reading credentials", err, errlen);
+
+	if (!known) {
+		set_reason(&d, ACCESS_UNKNOWN_CREDENTIAL);
+		rc = count_recent_unknown(st, &d, &recent, err, errlen);
+		if (rc != SEUIL_OK)
+			return rc;
+		if (recent >= ACCESS_THROTTLE_COUNT)
+			set_reason(&d, ACCESS_THROTTLED);
+	} else {
+		/* the holder, then their rights; each step only while still granted */
+		if (d.person[0] != '\0')
+			rc = check_person(st, &w, &d, err, errlen);
+		else
+			rc = check_visitor(st, &w, &d, err, errlen);
+		if (rc != SEUIL_OK)
+			return rc;
+		if (d.granted && d.person[0] != '\0') {
+			rc = check_profiles(st, &w, &d, err, errlen);
+			if (rc != SEUIL_OK)
+				return rc;
+			d.granted = d.reason == ACCESS_GRANTED;
+		}
+	}
+	/* lockdown comes first in the order: it overrides every other answer
+	 * except for staff, who are then judged like anyone else */
+	if (lockdown && !(known && d.staff))
+		set_reason(&d, ACCESS_LOCKDOWN);
+	if (!d.granted)
+		d.unlock_ms = 0;
+	*out = d;
+	return SEUIL_OK;
+}

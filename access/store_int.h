@@ -1,0 +1,63 @@
+/*
+ * store_int.h - what the modules of access/ share about a store: the SQLite
+ * connection, the statement cache and the transaction helpers.  Only files
+ * in access/ include this header (and so sqlite3.h).
+ */
+#ifndef SEUIL_STORE_INT_H
+#define SEUIL_STORE_INT_H
+
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#define STORE_STMT_MAX 96
+
+struct tz;
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	int schema_version;
+	struct {
+		const char *sql; /* static text: the cache is keyed on its address */
+		sqlite3_stmt *stmt;
+	} stmts[STORE_STMT_MAX];
+	int nstmts;
+	struct tz *zone;      /* site time zone, loaded on first use */
+	char zone_name[128];
+	unsigned char hash_key[32]; /* journal key, loaded on first use */
+	bool hash_key_loaded;
+};
+
+/*
+ * Returns the cached prepared statement for sql (which must be a string with
+ * static storage), reset and with its bindings cleared, or NULL after writing
+ * the SQLite message into err.  The statement stays owned by the store.
+ */
+sqlite3_stmt *store_stmt(struct store *st, const char *sql, char *err, size_t errlen);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK; rollback is safe to call twice. */
+int store_begin(struct store *st, char *err, size_t errlen);
+int store_commit(struct store *st, char *err, size_t errlen);
+void store_rollback(struct store *st);
+
+/* Writes "what: sqlite message" into err and returns the matching error code. */
+int store_db_error(struct store *st, const char *what, char *err, size_t errlen);
+
+/* Binds text or NULL when s is NULL or empty. */
+int store_bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *s);
+/* Copies column col of the current row into buf ("" when NULL). */
+void store_column_copy(sqlite3_stmt *stmt, int col, char *buf, size_t len);
+
+/*
+ * The site's time zone, loaded from sites.timezone and cached on the store
+ * until the name changes.  Returns SEUIL_ERR_NOT_FOUND when the directory has
+ * no site yet.  The zone stays owned by the store.
+ */
+int store_site_zone(struct store *st, const struct tz **zone, char *err, size_t errlen);
+
+/* Applies the schema steps from version `from` to STORE_SCHEMA_VERSION. */
+int store_schema_migrate(struct store *st, int from, char *err, size_t errlen);
+
+#endif

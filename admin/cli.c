@@ -1,0 +1,95 @@
+/*
+ * cli.c - helpers shared by seuilctl's commands: the database path, opening
+ * it with a readable error, the clock and instants typed by people.
+ */
+#include "cli.h"
+
+#include "civil.h"
+#include "err.h"
+#include "store.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+const char *cli_db_option;
+
+const char *cli_db_path(void)
+{
+	const char *env = getenv("SEUIL_DB");
+
+	if (cli_db_option != NULL && cli_db_option[0] != '\0')
+		return cli_db_option;
+	if (env != NULL && env[0] != '\0')
+		return env;
+	return STORE_DEFAULT_PATH;
+}
+
+int cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("seuilctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_ERROR;
+}
+
+int cli_open(unsigned flags, struct store **st)
+{
+	char err[512] = "";
+
+	if (store_open(cli_db_path(), flags, st, err, sizeof(err)) != SEUIL_OK)
+		return cli_fail("%s", err);
+	return CLI_OK;
+}
+
+int64_t cli_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int cli_parse_at(struct store *st, const char *text, int64_t *ms)
+{
+	char err[256] = "";
+	int64_t s;
+	bool has_offset;
+
+	if (!civil_parse_instant(text, &s, &has_offset))
+		return cli_fail("\"%s\" is not an ISO 8601 instant (e.g. 2026-11-27T08:00:00Z)", text);
+	if (!has_offset && store_site_local_to_utc(st, s, &s, err, sizeof(err)) != SEUIL_OK)
+		return cli_fail("%s", err);
+	*ms = s * 1000;
+	return CLI_OK;
+}
+
+int cli_getopt(int argc, char **argv, const char *shortopts, const void *longopts,
+	       const char *usage, int *done)
+{
+	int opt = getopt_long(argc, argv, shortopts, longopts, NULL);
+
+	switch (opt) {
+	case 'D':
+		cli_db_option = optarg;
+		return cli_getopt(argc, argv, shortopts, longopts, usage, done);
+	case 'h':
+		fputs(usage, stdout);
+		*done = CLI_OK;
+		return -1;
+	case '?':
+		fputs(usage, stderr);
+		*done = CLI_ERROR;
+		return -1;
+	}
+	return opt;
+}

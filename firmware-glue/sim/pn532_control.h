@@ -1,0 +1,56 @@
+/*
+ * pn532_control.h - the emulator's control language: one command per
+ * line, as sent to the control socket.
+ *
+ *   insert UIDHEX [atqa=HEX4] [sak=HEX2] [ats=HEX]   put a card in the field
+ *   remove                                           take it out
+ *   fault bad-checksum|garbage|mute|vanish|none      inject a fault
+ *   reappear                                         re-create a vanished device
+ *   quit                                             stop the emulator
+ *
+ * Every line is answered with one line: `ok` or `error <reason>`.
+ * Pure parsing: no I/O, no allocation; safe from any thread.
+ */
+#ifndef SEUIL_PN532_CONTROL_H
+#define SEUIL_PN532_CONTROL_H
+
+#include <stddef.h>
+
+#include "pn532_emu.h"
+
+/* Longest control line accepted, without its newline. */
+#define PN532_CONTROL_LINE_MAX 512
+
+enum pn532_control_verb {
+	PN532_CONTROL_INSERT,
+	PN532_CONTROL_REMOVE,
+	PN532_CONTROL_FAULT,
+	PN532_CONTROL_REAPPEAR,
+	PN532_CONTROL_QUIT
+};
+
+enum pn532_fault {
+	PN532_FAULT_NONE,         /* clears every fault */
+	PN532_FAULT_BAD_CHECKSUM, /* one-shot: next response frame has a wrong data checksum */
+	PN532_FAULT_GARBAGE,      /* one-shot: next response frame preceded by random bytes */
+	PN532_FAULT_MUTE,         /* until `fault none`: read everything, answer nothing */
+	PN532_FAULT_VANISH        /* close the pty and remove the link, like an unplugged reader */
+};
+
+struct pn532_control {
+	enum pn532_control_verb verb;
+	struct pn532_card card;  /* INSERT */
+	enum pn532_fault fault;  /* FAULT */
+};
+
+/*
+ * Parses one line (len characters, without the newline; a trailing CR is
+ * ignored).  Returns SEUIL_OK and fills *cmd, or SEUIL_ERR_INVALID /
+ * SEUIL_ERR_TOO_LARGE with the reason in err (cmd untouched).
+ */
+int pn532_control_parse(const char *line, size_t len, struct pn532_control *cmd, char *err, size_t errlen);
+
+/* The name of a fault as written in `fault NAME`. */
+const char *pn532_fault_name(enum pn532_fault fault);
+
+#endif
