@@ -44,6 +44,9 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
+# keep the objects of tests and benchmarks between runs
+.SECONDARY:
+
 .PHONY: all deps build-all check check-build test bench demo install clean format fuzz
 .DEFAULT_GOAL := all
 
@@ -57,7 +60,8 @@ build-all: $(PROGS) $(UNIT_TESTS) $(BENCHES)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libcommon.a: $(call obj,$(src_common))
 $(BUILD)/libaccess.a: $(call obj,$(src_access))
@@ -65,7 +69,7 @@ $(BUILD)/libglue.a: $(call obj,$(src_glue))
 $(BUILD)/libsim.a: $(call obj,$(src_sim))
 $(BUILD)/lib%.a:
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/seuilctl: $(call obj,$(src_admin)) $(LIBS)
 	$(CC) $(LDSAN) -o $@ $(call obj,$(src_admin)) $(LIBS) $(PKG_LIBS)
@@ -87,7 +91,8 @@ FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,un
 FUZZ_SRC := $(src_common) $(src_access) $(src_glue) $(src_sim)
 $(BUILD)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) -c -o $@ $<
+	@echo "  CLANG   $<"
+	@$(CLANG) $(FUZZ_CFLAGS) -c -o $@ $<
 $(BUILD)/fuzz/%: $(BUILD)/fuzzobj/tests/fuzz/%.o $(patsubst %.c,$(BUILD)/fuzzobj/%.o,$(FUZZ_SRC))
 	@mkdir -p $(dir $@)
 	$(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS)

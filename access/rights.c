@@ -71,31 +71,90 @@ struct when {
 	char yesterday[11];
 };
 
+/* a site has a handful of closure days: keep them in memory when few */
+static int load_closures(struct store *st, char *err, size_t errlen)
+{
+	static const char sql[] = "SELECT date FROM closures ORDER BY date LIMIT 65";
+	sqlite3_stmt *stmt = store_stmt(st, sql, err, errlen);
+	struct civil_date d;
+	int rc, n = 0;
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(stmt, 0);
+		if (n == 64 || text == NULL || !civil_parse_date(text, &d)) {
+			n = -1; /* too many, or odd: ask the store each time */
+			break;
+		}
+		st->rights_cache.closures[n++] = civil_to_days(d);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_db_error(st, "reading closures", err, errlen);
+	st->rights_cache.nclosures = n;
+	return SEUIL_OK;
+}
+
+/* reloads the per-database cache when another commit happened */
+static int refresh_cache(struct store *st, char *err, size_t errlen)
+{
+	static const char first[] = "SELECT id, unlock_ms FROM doors ORDER BY position, id LIMIT 1";
+	unsigned version = store_change_counter(st);
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (st->rights_cache.valid && st->rights_cache.version == version)
+		return SEUIL_OK;
+	st->rights_cache.valid = false;
+	if ((stmt = store_stmt(st, first, err, errlen)) == NULL)
+		return SEUIL_ERR_DB;
+	rc = sqlite3_step(stmt);
+	st->rights_cache.door[0] = '\0';
+	st->rights_cache.unlock_ms = 0;
+	if (rc == SQLITE_ROW) {
+		store_column_copy(stmt, 0, st->rights_cache.door, sizeof(st->rights_cache.door));
+		st->rights_cache.unlock_ms = (unsigned)sqlite3_column_int(stmt, 1);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_db_error(st, "reading doors", err, errlen);
+	st->rights_cache.lockdown = store_setting_int(st, "lockdown", 0) != 0;
+	if ((rc = load_closures(st, err, errlen)) != SEUIL_OK)
+		return rc;
+	st->rights_cache.version = version;
+	st->rights_cache.valid = true;
+	return SEUIL_OK;
+}
+
 static int find_door(struct store *st, const char *door, struct access_decision *out, char *err,
 		     size_t errlen)
 {
 	static const char by_id[] = "SELECT id, unlock_ms FROM doors WHERE id = ?1";
-	static const char first[] = "SELECT id, unlock_ms FROM doors ORDER BY position, id LIMIT 1";
-	sqlite3_stmt *stmt = store_stmt(st, door != NULL && door[0] != '\0' ? by_id : first, err, errlen);
+	sqlite3_stmt *stmt;
 	int rc;
 
-	if (stmt == NULL)
+	if (door == NULL || door[0] == '\0' || strcmp(door, st->rights_cache.door) == 0) {
+		if (st->rights_cache.door[0] == '\0')
+			return err_set(err, errlen, SEUIL_ERR_NOT_FOUND, "the directory has no door yet");
+		memcpy(out->door, st->rights_cache.door, sizeof(out->door));
+		out->unlock_ms = st->rights_cache.unlock_ms;
+		return SEUIL_OK;
+	}
+	if ((stmt = store_stmt(st, by_id, err, errlen)) == NULL)
 		return SEUIL_ERR_DB;
-	if (door != NULL && door[0] != '\0')
-		sqlite3_bind_text(stmt, 1, door, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 1, door, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		store_column_copy(stmt, 0, out->door, sizeof(out->door));
 		out->unlock_ms = (unsigned)sqlite3_column_int(stmt, 1);
-		sqlite3_reset(stmt);
-		return SEUIL_OK;
 	}
 	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return SEUIL_OK;
 	if (rc != SQLITE_DONE)
 		return store_db_error(st, "reading doors", err, errlen);
-	if (door != NULL && door[0] != '\0')
-		return err_set(err, errlen, SEUIL_ERR_NOT_FOUND, "unknown door \"%.64s\"", door);
-	return err_set(err, errlen, SEUIL_ERR_NOT_FOUND, "the directory has no door yet");
+	return err_set(err, errlen, SEUIL_ERR_NOT_FOUND, "unknown door \"%.64s\"", door);
 }
 
 /* true when the local day is a public holiday or a site closure; name gets why */
@@ -111,6 +170,16 @@ static int closed_day(struct store *st, int64_t days, const char *date, bool *cl
 		snprintf(name, namelen, "%s", holiday);
 		*closed = true;
 		return SEUIL_OK;
+	}
+	*closed = false;
+	if (st->rights_cache.nclosures >= 0) {
+		int i;
+		for (i = 0; i < st->rights_cache.nclosures; i++) {
+			if (st->rights_cache.closures[i] == days)
+				break;
+		}
+		if (i == st->rights_cache.nclosures)
+			return SEUIL_OK; /* not a closure: no need to ask the store */
 	}
 	stmt = store_stmt(st, sql, err, errlen);
 	if (stmt == NULL)
@@ -270,41 +339,50 @@ static void set_reason(struct access_decision *d, enum access_reason r)
 	d->granted = r == ACCESS_GRANTED;
 }
 
-/* the holder is a person: person then tenant status and dates */
-static int check_person(struct store *st, const struct when *w, struct access_decision *out,
-			char *err, size_t errlen)
-{
-	static const char sql[] =
-		"SELECT p.name, p.role, p.status, p.valid_from, p.valid_until,"
-		" t.id, t.name, t.status, t.valid_from, t.valid_until"
-		" FROM people p LEFT JOIN tenants t ON t.id = p.tenant_id WHERE p.id = ?1";
-	sqlite3_stmt *stmt = store_stmt(st, sql, err, errlen);
-	const unsigned char *status;
+/*
+ * The credential, its person and their tenant in one lookup.  Columns:
+ * 0 person, 1 visitor, 2 status, 3 valid_from, 4 valid_until, 5 person name,
+ * 6 role, 7 person status, 8 person from, 9 person until, 10 tenant,
+ * 11 tenant name, 12 tenant status, 13 tenant from, 14 tenant until.
+ */
+static const char credential_sql[] =
+	"SELECT c.person_id, c.visitor_id, c.status, c.valid_from, c.valid_until,"
+	" p.name, p.role, p.status, p.valid_from, p.valid_until,"
+	" t.id, t.name, t.status, t.valid_from, t.valid_until"
+	" FROM credentials c"
+	" LEFT JOIN people p ON p.id = c.person_id"
+	" LEFT JOIN tenants t ON t.id = p.tenant_id"
+	" WHERE c.kind = ?1 AND c.identifier = ?2";
 
-	if (stmt == NULL)
-		return SEUIL_ERR_DB;
-	sqlite3_bind_text(stmt, 1, out->person, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_ROW) {
-		sqlite3_reset(stmt);
-		return store_db_error(st, "reading the badge holder", err, errlen);
-	}
-	store_column_copy(stmt, 0, out->person_name, sizeof(out->person_name));
-	out->staff = strcmp((const char *)sqlite3_column_text(stmt, 1), "staff") == 0;
-	status = sqlite3_column_text(stmt, 2);
-	if (strcmp((const char *)status, "active") != 0 ||
-	    !date_in(w->today, sqlite3_column_text(stmt, 3), sqlite3_column_text(stmt, 4)))
-		set_reason(out, ACCESS_PERSON_INACTIVE);
-	if (sqlite3_column_type(stmt, 5) != SQLITE_NULL) {
-		store_column_copy(stmt, 5, out->tenant, sizeof(out->tenant));
-		store_column_copy(stmt, 6, out->tenant_name, sizeof(out->tenant_name));
-		status = sqlite3_column_text(stmt, 7);
-		if (out->reason == ACCESS_GRANTED &&
-		    (strcmp((const char *)status, "active") != 0 ||
-		     !date_in(w->today, sqlite3_column_text(stmt, 8), sqlite3_column_text(stmt, 9))))
-			set_reason(out, ACCESS_TENANT_INACTIVE);
-	}
-	sqlite3_reset(stmt);
-	return SEUIL_OK;
+/* credential, then person, then tenant, from the row of credential_sql */
+static void check_credential_row(sqlite3_stmt *stmt, const struct when *w, struct access_decision *d)
+{
+	const char *status = (const char *)sqlite3_column_text(stmt, 2);
+
+	store_column_copy(stmt, 0, d->person, sizeof(d->person));
+	d->visitor = sqlite3_column_int64(stmt, 1);
+	if (strcmp(status, "revoked") == 0 || strcmp(status, "blocked") == 0)
+		set_reason(d, ACCESS_CREDENTIAL_REVOKED);
+	else if (strcmp(status, "lost") == 0)
+		set_reason(d, ACCESS_CREDENTIAL_LOST);
+	else if (!date_in(w->today, sqlite3_column_text(stmt, 3), NULL))
+		set_reason(d, ACCESS_CREDENTIAL_NOT_YET_VALID);
+	else if (!date_in(w->today, NULL, sqlite3_column_text(stmt, 4)))
+		set_reason(d, ACCESS_CREDENTIAL_EXPIRED);
+	if (d->person[0] == '\0')
+		return; /* a visitor pass: check_visitor() */
+	store_column_copy(stmt, 5, d->person_name, sizeof(d->person_name));
+	d->staff = strcmp((const char *)sqlite3_column_text(stmt, 6), "staff") == 0;
+	if (d->granted && (strcmp((const char *)sqlite3_column_text(stmt, 7), "active") != 0 ||
+			   !date_in(w->today, sqlite3_column_text(stmt, 8), sqlite3_column_text(stmt, 9))))
+		set_reason(d, ACCESS_PERSON_INACTIVE);
+	if (sqlite3_column_type(stmt, 10) == SQLITE_NULL)
+		return;
+	store_column_copy(stmt, 10, d->tenant, sizeof(d->tenant));
+	store_column_copy(stmt, 11, d->tenant_name, sizeof(d->tenant_name));
+	if (d->granted && (strcmp((const char *)sqlite3_column_text(stmt, 12), "active") != 0 ||
+			   !date_in(w->today, sqlite3_column_text(stmt, 13), sqlite3_column_text(stmt, 14))))
+		set_reason(d, ACCESS_TENANT_INACTIVE);
 }
 
 /* the holder is a visitor pass: its window and whether the visitor is inside */
@@ -339,12 +417,22 @@ static int check_visitor(struct store *st, const struct when *w, struct access_d
 	return SEUIL_OK;
 }
 
+static int decide_in_snapshot(struct store *st, const struct access_request *req,
+			      struct access_decision *out, char *err, size_t errlen);
+
 int access_decide(struct store *st, const struct access_request *req, struct access_decision *out,
 		  char *err, size_t errlen)
 {
-	static const char cred_sql[] =
-		"SELECT person_id, visitor_id, status, valid_from, valid_until"
-		" FROM credentials WHERE kind = ?1 AND identifier = ?2";
+	bool started = store_read_begin(st);
+	int rc = decide_in_snapshot(st, req, out, err, errlen);
+
+	store_read_end(st, started);
+	return rc;
+}
+
+static int decide_in_snapshot(struct store *st, const struct access_request *req,
+			      struct access_decision *out, char *err, size_t errlen)
+{
 	struct access_decision d;
 	struct when w;
 	const struct tz *zone;
@@ -352,82 +440,61 @@ int access_decide(struct store *st, const struct access_request *req, struct acc
 	sqlite3_stmt *stmt;
 	const char *kind = req->kind != NULL ? req->kind : "uid";
 	int rc, recent;
-	bool lockdown, known;
+	bool known;
 
 	memset(&d, 0, sizeof(d));
 	if (strcmp(kind, "uid") != 0)
 		return err_set(err, errlen, SEUIL_ERR_INVALID, "unknown credential kind \"%.16s\"", kind);
-	rc = uid_normalize(req->identifier, normalized, err, errlen);
-	if (rc != SEUIL_OK)
+	if ((rc = uid_normalize(req->identifier, normalized, err, errlen)) != SEUIL_OK)
 		return rc;
-	rc = store_site_zone(st, &zone, err, errlen);
-	if (rc != SEUIL_OK)
-		return rc;
-	rc = find_door(st, req->door, &d, err, errlen);
-	if (rc != SEUIL_OK)
-		return rc;
-	rc = access_credential_hash(st, kind, normalized, d.credential_hash, err, errlen);
-	if (rc != SEUIL_OK)
+	if ((rc = access_credential_hash(st, kind, normalized, d.credential_hash, err, errlen)) != SEUIL_OK)
 		return rc;
 	snprintf(d.kind, sizeof(d.kind), "%s", kind);
 	d.at_ms = req->now_ms;
-	w.now_ms = req->now_ms;
-	tz_localtime(zone, req->now_ms / 1000 - (req->now_ms % 1000 < 0), &w.local);
-	civil_format_date((struct civil_date){ w.local.year, w.local.month, w.local.day }, w.today);
-	civil_format_date(civil_from_days(w.local.days - 1), w.yesterday);
 	set_reason(&d, ACCESS_GRANTED);
-	lockdown = store_setting_int(st, "lockdown", 0) != 0;
 
-	/* the credential */
-	stmt = store_stmt(st, cred_sql, err, errlen);
-	if (stmt == NULL)
+	/* the first statement of the snapshot: the cache check below needs it */
+	if ((stmt = store_stmt(st, credential_sql, err, errlen)) == NULL)
 		return SEUIL_ERR_DB;
 	sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, normalized, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
-	known = rc == SQLITE_ROW;
-	if (known) {
-		const char *status = (const char *)sqlite3_column_text(stmt, 2);
-		store_column_copy(stmt, 0, d.person, sizeof(d.person));
-		d.visitor = sqlite3_column_int64(stmt, 1);
-		if (strcmp(status, "revoked") == 0 || strcmp(status, "blocked") == 0)
-			set_reason(&d, ACCESS_CREDENTIAL_REVOKED);
-		else if (strcmp(status, "lost") == 0)
-			set_reason(&d, ACCESS_CREDENTIAL_LOST);
-		else if (!date_in(w.today, sqlite3_column_text(stmt, 3), NULL))
-			set_reason(&d, ACCESS_CREDENTIAL_NOT_YET_VALID);
-		else if (!date_in(w.today, NULL, sqlite3_column_text(stmt, 4)))
-			set_reason(&d, ACCESS_CREDENTIAL_EXPIRED);
-	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sqlite3_reset(stmt);
 		return store_db_error(st, "reading credentials", err, errlen);
+	}
+	known = rc == SQLITE_ROW;
+	if ((rc = refresh_cache(st, err, errlen)) != SEUIL_OK ||
+	    (rc = store_site_zone(st, &zone, err, errlen)) != SEUIL_OK ||
+	    (rc = find_door(st, req->door, &d, err, errlen)) != SEUIL_OK) {
+		sqlite3_reset(stmt);
+		return rc;
+	}
+	w.now_ms = req->now_ms;
+	tz_localtime(zone, req->now_ms / 1000 - (req->now_ms % 1000 < 0), &w.local);
+	civil_format_date((struct civil_date){ w.local.year, w.local.month, w.local.day }, w.today);
+	civil_format_date(civil_from_days(w.local.days - 1), w.yesterday);
+	if (known)
+		check_credential_row(stmt, &w, &d);
+	sqlite3_reset(stmt);
 
 	if (!known) {
 		set_reason(&d, ACCESS_UNKNOWN_CREDENTIAL);
-		rc = count_recent_unknown(st, &d, &recent, err, errlen);
-		if (rc != SEUIL_OK)
+		if ((rc = count_recent_unknown(st, &d, &recent, err, errlen)) != SEUIL_OK)
 			return rc;
 		if (recent >= ACCESS_THROTTLE_COUNT)
 			set_reason(&d, ACCESS_THROTTLED);
-	} else {
-		/* the holder, then their rights; each step only while still granted */
-		if (d.person[0] != '\0')
-			rc = check_person(st, &w, &d, err, errlen);
-		else
-			rc = check_visitor(st, &w, &d, err, errlen);
-		if (rc != SEUIL_OK)
+	} else if (d.granted && d.person[0] == '\0') {
+		if ((rc = check_visitor(st, &w, &d, err, errlen)) != SEUIL_OK)
 			return rc;
-		if (d.granted && d.person[0] != '\0') {
-			rc = check_profiles(st, &w, &d, err, errlen);
-			if (rc != SEUIL_OK)
-				return rc;
-			d.granted = d.reason == ACCESS_GRANTED;
-		}
+	} else if (d.granted) {
+		if ((rc = check_profiles(st, &w, &d, err, errlen)) != SEUIL_OK)
+			return rc;
+		d.granted = d.reason == ACCESS_GRANTED;
 	}
 	/* lockdown comes first in the order: it overrides every other answer
 	 * except for staff, who are then judged like anyone else */
-	if (lockdown && !(known && d.staff))
+	if (st->rights_cache.lockdown && !(known && d.staff))
 		set_reason(&d, ACCESS_LOCKDOWN);
 	if (!d.granted)
 		d.unlock_ms = 0;

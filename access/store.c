@@ -86,6 +86,37 @@ void store_rollback(struct store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+unsigned store_change_counter(struct store *st)
+{
+	unsigned v = 0;
+
+	sqlite3_file_control(st->db, "main", SQLITE_FCNTL_DATA_VERSION, &v);
+	return v;
+}
+
+bool store_read_begin(struct store *st)
+{
+	static const char sql[] = "BEGIN";
+	sqlite3_stmt *stmt;
+
+	if (!sqlite3_get_autocommit(st->db) || (stmt = store_stmt(st, sql, NULL, 0)) == NULL)
+		return false;
+	return sqlite3_step(stmt) == SQLITE_DONE;
+}
+
+void store_read_end(struct store *st, bool started)
+{
+	static const char sql[] = "COMMIT";
+	sqlite3_stmt *stmt;
+
+	if (!started)
+		return;
+	if ((stmt = store_stmt(st, sql, NULL, 0)) == NULL || sqlite3_step(stmt) != SQLITE_DONE)
+		store_rollback(st);
+	else
+		sqlite3_reset(stmt);
+}
+
 int store_bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *s)
 {
 	if (s == NULL || s[0] == '\0')
@@ -183,7 +214,9 @@ int store_open(const char *path, unsigned flags, struct store **out, char *err, 
 		return err_set(err, errlen, SEUIL_ERR_INVALID, "no database path given");
 	if (sodium_init() < 0)
 		return err_set(err, errlen, SEUIL_ERR_NOMEM, "libsodium failed to initialise");
-	if (stat(path, &sb) != 0) {
+	if (strcmp(path, ":memory:") == 0) {
+		oflags |= SQLITE_OPEN_CREATE; /* a private database for tests and fuzzing */
+	} else if (stat(path, &sb) != 0) {
 		if (errno != ENOENT || !(flags & STORE_CREATE))
 			return err_set(err, errlen, errno == ENOENT ? SEUIL_ERR_NOT_FOUND : SEUIL_ERR_IO,
 				       "cannot open database %s: %s%s", path, strerror(errno),
@@ -208,6 +241,8 @@ int store_open(const char *path, unsigned flags, struct store **out, char *err, 
 		store_free(st);
 		return rc;
 	}
+	if (flags & STORE_MANUAL_CHECKPOINT)
+		sqlite3_wal_autocheckpoint(st->db, 0);
 	*out = st;
 	return SEUIL_OK;
 }
@@ -222,6 +257,15 @@ void store_free(struct store *st)
 	tz_free(st->zone);
 	free(st->path);
 	free(st);
+}
+
+int store_checkpoint(struct store *st, char *err, size_t errlen)
+{
+	int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		return store_db_error(st, "checkpointing", err, errlen);
+	return SEUIL_OK;
 }
 
 const char *store_path(const struct store *st)
@@ -301,8 +345,13 @@ int store_site_zone(struct store *st, const struct tz **zone, char *err, size_t 
 	sqlite3_stmt *stmt = store_stmt(st, sql, err, errlen);
 	char name[128];
 	struct tz *fresh;
+	unsigned version = store_change_counter(st);
 	int rc;
 
+	if (st->zone != NULL && st->zone_version == version) {
+		*zone = st->zone;
+		return SEUIL_OK;
+	}
 	if (stmt == NULL)
 		return SEUIL_ERR_DB;
 	rc = sqlite3_step(stmt);
@@ -323,6 +372,7 @@ int store_site_zone(struct store *st, const struct tz **zone, char *err, size_t 
 		st->zone = fresh;
 		snprintf(st->zone_name, sizeof(st->zone_name), "%s", name);
 	}
+	st->zone_version = version;
 	*zone = st->zone;
 	return SEUIL_OK;
 }

@@ -25,17 +25,30 @@ struct store;
 
 enum store_open_flags {
 	STORE_CREATE = 1 << 0, /* create the file when it does not exist */
+	/*
+	 * No checkpoint on commit: the door's process opens its store so, keeping
+	 * a decision's journal append down to one fsync, and calls
+	 * store_checkpoint() when idle.  Other processes checkpoint on commit.
+	 */
+	STORE_MANUAL_CHECKPOINT = 1 << 1,
 };
 
 /*
  * Opens (and, with STORE_CREATE, creates) the database at path and brings
- * its schema up to STORE_SCHEMA_VERSION.  On success *out is a new handle
+ * its schema up to STORE_SCHEMA_VERSION; ":memory:" opens a private,
+ * temporary database (tests, fuzzing).  On success *out is a new handle
  * that the caller releases with store_free().  Errors: SEUIL_ERR_NOT_FOUND
  * (no file and no STORE_CREATE), SEUIL_ERR_SCHEMA (newer schema),
  * SEUIL_ERR_INVALID (not a Seuil database), SEUIL_ERR_BUSY, SEUIL_ERR_DB;
  * err receives one line naming the file.
  */
 int store_open(const char *path, unsigned flags, struct store **out, char *err, size_t errlen);
+/*
+ * Copies the write-ahead log back into the database file without waiting
+ * for readers (a passive checkpoint).  For a store opened with
+ * STORE_MANUAL_CHECKPOINT, call it when no decision is in flight.
+ */
+int store_checkpoint(struct store *st, char *err, size_t errlen);
 /* Closes the connection and frees the handle; store_free(NULL) does nothing. */
 void store_free(struct store *st);
 /* The path given to store_open(); owned by the handle. */

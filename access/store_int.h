@@ -26,8 +26,19 @@ struct store {
 	int nstmts;
 	struct tz *zone;      /* site time zone, loaded on first use */
 	char zone_name[128];
+	unsigned zone_version; /* store_change_counter() when the zone was checked */
 	unsigned char hash_key[32]; /* journal key, loaded on first use */
 	bool hash_key_loaded;
+	/* what every decision needs, kept while the database does not change */
+	struct {
+		bool valid;
+		unsigned version;       /* store_change_counter() when loaded */
+		char door[64];          /* the site's first door, "" when none */
+		unsigned unlock_ms;
+		bool lockdown;
+		int nclosures;          /* -1: too many to keep, ask the store */
+		int64_t closures[64];   /* closure days (days since the epoch), sorted */
+	} rights_cache;
 };
 
 /*
@@ -37,10 +48,26 @@ struct store {
  */
 sqlite3_stmt *store_stmt(struct store *st, const char *sql, char *err, size_t errlen);
 
+/*
+ * A number that changes whenever any connection, this one included, commits
+ * (SQLITE_FCNTL_DATA_VERSION): cheap enough to check on every decision.
+ * Meaningful once a statement of the current transaction has run.
+ */
+unsigned store_change_counter(struct store *st);
+
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK; rollback is safe to call twice. */
 int store_begin(struct store *st, char *err, size_t errlen);
 int store_commit(struct store *st, char *err, size_t errlen);
 void store_rollback(struct store *st);
+
+/*
+ * A read snapshot for several queries: one lock round-trip instead of one
+ * per statement, and answers that agree with each other.  Returns true when
+ * it started a transaction, which the caller then ends with store_read_end();
+ * false inside a transaction already open (nothing to end).
+ */
+bool store_read_begin(struct store *st);
+void store_read_end(struct store *st, bool started);
 
 /* Writes "what: sqlite message" into err and returns the matching error code. */
 int store_db_error(struct store *st, const char *what, char *err, size_t errlen);

@@ -663,11 +663,16 @@ static void cmd_in_exchange(struct pn532_emu *emu, uint8_t cmd, const uint8_t *a
 	const uint8_t *req = thru ? a : a + 1;
 	size_t req_len = thru ? n : n - 1;
 
-	if ((thru && n < 1) || (!thru && n < 2)) {
+	if (!thru && n < 1) {
 		reply_syntax_error(out);
 		return;
 	}
 	reply_begin(out, cmd);
+	if (thru && n == 0) {
+		/* nothing transmitted (libnfc's barcode probe): nothing heard */
+		reply_put(out, PN532_STATUS_TIMEOUT);
+		return;
+	}
 	if (!thru && (a[0] & 0x3F) != 0x01) {
 		reply_put(out, PN532_STATUS_NOT_ACCEPTABLE); /* no such target number */
 		return;

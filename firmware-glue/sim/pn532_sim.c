@@ -1,0 +1,944 @@
+/*
+ * pn532_sim.c - the emulator's I/O: the pseudo-terminal libnfc talks to,
+ * the control socket, fault injection and the single ppoll() loop (see
+ * pn532_sim.h).
+ *
+ * It moves bytes and time only: frames are cut and built by pn532_frame.c,
+ * commands answered by pn532_emu.c, control lines parsed by
+ * pn532_control.c.  It never busy-waits: a pending poll becomes the ppoll()
+ * timeout, a card inserted meanwhile answers it at once.  It keeps its own
+ * descriptor on the pty slave so that the pty survives libnfc closing it.
+ */
+#include "pn532_sim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "log.h"
+#include "pn532_control.h"
+#include "pn532_emu.h"
+#include "pn532_frame.h"
+#include "pn532_hex.h"
+#include "pn532_script.h"
+
+#define SIM_IN_CAP 1024          /* host bytes not yet parsed: a frame is at most PN532_FRAME_MAX */
+#define SIM_OUT_CAP 4096         /* bytes waiting for the host to read them */
+#define SIM_READS_PER_WAKE 8     /* bounded work per event, so every descriptor gets its turn */
+#define SIM_GARBAGE_MAX 8
+#define SIM_LOG_BYTES_MAX 160    /* bytes shown per frame in the debug log */
+
+struct sim_client {
+	int fd;
+	char line[PN532_CONTROL_LINE_MAX + 1];
+	size_t len;
+	bool overflow; /* the current line is too long: answer an error at its end */
+};
+
+struct pn532_sim {
+	char link_path[PATH_MAX];
+	char control_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char pty_name[128];
+	bool verbose;
+
+	struct pn532_emu *emu;
+
+	int master_fd; /* -1 while vanished */
+	int slave_fd;
+	bool link_made;
+	int listen_fd;
+	bool socket_made;
+	struct sim_client clients[PN532_SIM_CLIENTS_MAX];
+	size_t nclients;
+
+	uint8_t in[SIM_IN_CAP];
+	size_t in_len;
+	uint8_t out[SIM_OUT_CAP];
+	size_t out_len;
+	uint8_t last_frame[PN532_FRAME_MAX]; /* for a NACK: the last response, as built */
+	size_t last_frame_len;
+
+	bool deadline_armed; /* a pending poll with a time limit */
+	int64_t deadline_ms;
+
+	bool fault_bad_checksum;
+	bool fault_garbage;
+	bool fault_mute;
+	bool quit;
+	uint32_t rng;
+};
+
+static volatile sig_atomic_t sim_stop_signal;
+
+static void sim_on_signal(int sig)
+{
+	sim_stop_signal = sig;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* xorshift32: garbage bytes need no quality, only variety. */
+static uint8_t sim_random_byte(struct pn532_sim *sim)
+{
+	uint32_t x = sim->rng;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	sim->rng = x;
+	return (uint8_t)(x >> 24);
+}
+
+/* ---- logging without full UIDs ---- */
+
+/* The card UID as shown at info level: first byte and length only. */
+static void uid_hint(const struct pn532_card *card, char *out, size_t cap)
+{
+	snprintf(out, cap, "%02X..(%zu bytes)", card->uid[0], card->uid_len);
+}
+
+/*
+ * Logs bytes at debug level with any run of 4 or more bytes of the card's
+ * UID masked, so that frames carrying a UID never show it whole.
+ */
+static void sim_log_bytes(struct pn532_sim *sim, const char *what, const uint8_t *bytes, size_t n)
+{
+	const struct pn532_card *card = pn532_emu_card(sim->emu);
+	bool mask[SIM_LOG_BYTES_MAX];
+	char text[SIM_LOG_BYTES_MAX * 3 + 8];
+	size_t shown = n < SIM_LOG_BYTES_MAX ? n : SIM_LOG_BYTES_MAX;
+	size_t i, j, k, pos = 0;
+
+	if (!sim->verbose)
+		return;
+	memset(mask, 0, sizeof(mask));
+	for (i = 0; card != NULL && i < shown; i++) {
+		for (j = 0; j < card->uid_len; j++) {
+			for (k = 0; i + k < shown && j + k < card->uid_len && bytes[i + k] == card->uid[j + k]; k++)
+				;
+			if (k >= 4)
+				memset(mask + i + (j == 0 ? 1 : 0), 1, k - (j == 0 ? 1 : 0));
+		}
+	}
+	for (i = 0; i < shown; i++) {
+		if (mask[i])
+			pos += (size_t)snprintf(text + pos, sizeof(text) - pos, " **");
+		else
+			pos += (size_t)snprintf(text + pos, sizeof(text) - pos, " %02X", bytes[i]);
+	}
+	log_debug("%s (%zu bytes):%s%s", what, n, text, shown < n ? " ..." : "");
+}
+
+/* ---- the pseudo-terminal and its link ---- */
+
+static void flush_out(struct pn532_sim *sim)
+{
+	ssize_t n;
+
+	while (sim->out_len > 0 && sim->master_fd >= 0) {
+		n = write(sim->master_fd, sim->out, sim->out_len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			if (errno != EAGAIN) {
+				log_warn("pty write: %s; %zu bytes dropped", strerror(errno), sim->out_len);
+				sim->out_len = 0;
+			}
+			return; /* EAGAIN: POLLOUT brings us back */
+		}
+		memmove(sim->out, sim->out + n, sim->out_len - (size_t)n);
+		sim->out_len -= (size_t)n;
+	}
+}
+
+static void queue_out(struct pn532_sim *sim, const uint8_t *bytes, size_t n)
+{
+	if (sim->master_fd < 0)
+		return;
+	if (n > sizeof(sim->out) - sim->out_len) {
+		/* nobody has read the pty for a while: what is queued is stale anyway */
+		log_warn("host is not reading: %zu queued bytes dropped", sim->out_len);
+		sim->out_len = 0;
+		if (n > sizeof(sim->out))
+			return;
+	}
+	memcpy(sim->out + sim->out_len, bytes, n);
+	sim->out_len += n;
+	flush_out(sim);
+}
+
+static int link_make(const char *target, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0) {
+		if (!S_ISLNK(st.st_mode))
+			return err_set(err, errlen, SEUIL_ERR_INVALID,
+				       "%s exists and is not a symbolic link; refusing to replace it", path);
+		if (unlink(path) != 0)
+			return err_set(err, errlen, SEUIL_ERR_IO, "cannot replace %s: %s", path, strerror(errno));
+	} else if (errno != ENOENT) {
+		return err_set(err, errlen, SEUIL_ERR_IO, "%s: %s", path, strerror(errno));
+	}
+	if (symlink(target, path) != 0)
+		return err_set(err, errlen, SEUIL_ERR_IO, "cannot create link %s: %s", path, strerror(errno));
+	return SEUIL_OK;
+}
+
+/* Removes the link only if it still points to our pty (another emulator may have taken the path). */
+static void link_remove(struct pn532_sim *sim)
+{
+	char target[sizeof(sim->pty_name)];
+	ssize_t n;
+
+	if (!sim->link_made)
+		return;
+	sim->link_made = false;
+	n = readlink(sim->link_path, target, sizeof(target) - 1);
+	if (n < 0)
+		return;
+	target[n] = '\0';
+	if (strcmp(target, sim->pty_name) == 0 && unlink(sim->link_path) != 0)
+		log_warn("cannot remove %s: %s", sim->link_path, strerror(errno));
+}
+
+static void device_close(struct pn532_sim *sim)
+{
+	link_remove(sim);
+	if (sim->master_fd >= 0)
+		close(sim->master_fd);
+	if (sim->slave_fd >= 0)
+		close(sim->slave_fd);
+	sim->master_fd = -1;
+	sim->slave_fd = -1;
+	sim->pty_name[0] = '\0';
+	sim->in_len = 0;
+	sim->out_len = 0;
+	sim->last_frame_len = 0;
+	sim->deadline_armed = false;
+	pn532_emu_cancel(sim->emu);
+}
+
+static int device_open(struct pn532_sim *sim, char *err, size_t errlen)
+{
+	struct termios tio;
+	int master, slave = -1, flags, rc;
+
+	master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		return err_set(err, errlen, SEUIL_ERR_IO, "posix_openpt: %s", strerror(errno));
+	if (grantpt(master) != 0 || unlockpt(master) != 0 ||
+	    ptsname_r(master, sim->pty_name, sizeof(sim->pty_name)) != 0) {
+		rc = err_set(err, errlen, SEUIL_ERR_IO, "cannot set up the pty: %s", strerror(errno));
+		goto fail;
+	}
+	/* Our own slave descriptor: libnfc closing its one must not hang the pty up. */
+	slave = open(sim->pty_name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0) {
+		rc = err_set(err, errlen, SEUIL_ERR_IO, "%s: %s", sim->pty_name, strerror(errno));
+		goto fail;
+	}
+	/* Raw, 115200 8N1 like a PN532's HSU: no echo, no CR/LF translation, no line editing. */
+	if (tcgetattr(slave, &tio) != 0) {
+		rc = err_set(err, errlen, SEUIL_ERR_IO, "tcgetattr: %s", strerror(errno));
+		goto fail;
+	}
+	cfmakeraw(&tio);
+	tio.c_cflag |= CLOCAL | CREAD;
+	tio.c_cc[VMIN] = 1;
+	tio.c_cc[VTIME] = 0;
+	cfsetispeed(&tio, B115200);
+	cfsetospeed(&tio, B115200);
+	if (tcsetattr(slave, TCSANOW, &tio) != 0) {
+		rc = err_set(err, errlen, SEUIL_ERR_IO, "tcsetattr: %s", strerror(errno));
+		goto fail;
+	}
+	flags = fcntl(master, F_GETFL);
+	if (flags < 0 || fcntl(master, F_SETFL, flags | O_NONBLOCK) != 0) {
+		rc = err_set(err, errlen, SEUIL_ERR_IO, "fcntl: %s", strerror(errno));
+		goto fail;
+	}
+	rc = link_make(sim->pty_name, sim->link_path, err, errlen);
+	if (rc != SEUIL_OK)
+		goto fail;
+	sim->master_fd = master;
+	sim->slave_fd = slave;
+	sim->link_made = true;
+	sim->in_len = 0;
+	sim->out_len = 0;
+	sim->last_frame_len = 0;
+	return SEUIL_OK;
+fail:
+	if (slave >= 0)
+		close(slave);
+	close(master);
+	sim->pty_name[0] = '\0';
+	return rc;
+}
+
+/* ---- frames from the host ---- */
+
+static void send_response(struct pn532_sim *sim, const uint8_t *payload, size_t len)
+{
+	uint8_t frame[PN532_FRAME_MAX], garbage[SIM_GARBAGE_MAX];
+	size_t frame_len, n, i;
+
+	frame_len = pn532_frame_build(payload, len, frame, sizeof(frame));
+	if (frame_len == 0) {
+		log_warn("response of %zu bytes cannot be framed; dropped", len);
+		return;
+	}
+	memcpy(sim->last_frame, frame, frame_len);
+	sim->last_frame_len = frame_len;
+	if (sim->fault_mute)
+		return;
+	if (sim->fault_garbage) {
+		sim->fault_garbage = false;
+		n = 1 + sim_random_byte(sim) % SIM_GARBAGE_MAX;
+		for (i = 0; i < n; i++) {
+			do
+				garbage[i] = sim_random_byte(sim);
+			while (garbage[i] == 0x00 || garbage[i] == 0xFF);
+		}
+		log_info("fault garbage: %zu random bytes before the response", n);
+		queue_out(sim, garbage, n);
+	}
+	if (sim->fault_bad_checksum) {
+		sim->fault_bad_checksum = false;
+		frame[frame_len - 2] = (uint8_t)(frame[frame_len - 2] + 1);
+		log_info("fault bad-checksum: response sent with a wrong data checksum");
+	}
+	sim_log_bytes(sim, "chip > host", frame, frame_len);
+	queue_out(sim, frame, frame_len);
+}
+
+/* Acts on what the emulator decided. */
+static void apply_reply(struct pn532_sim *sim, const struct pn532_emu_reply *r, bool new_wait)
+{
+	switch (r->outcome) {
+	case PN532_EMU_REPLY:
+		sim->deadline_armed = false;
+		send_response(sim, r->payload, r->len);
+		break;
+	case PN532_EMU_WAIT:
+		if (new_wait) {
+			sim->deadline_armed = r->wait_ms >= 0;
+			sim->deadline_ms = now_ms() + (r->wait_ms >= 0 ? r->wait_ms : 0);
+			log_debug("poll pending (%s)", r->wait_ms >= 0 ? "timed" : "no time limit");
+		}
+		break;
+	case PN532_EMU_SILENT:
+		sim->deadline_armed = false;
+		break;
+	}
+}
+
+static void handle_command(struct pn532_sim *sim, const uint8_t *payload, size_t len)
+{
+	struct pn532_emu_reply reply;
+	uint8_t ack[PN532_FRAME_ACK_LEN];
+
+	if (sim->fault_mute) {
+		log_debug("fault mute: command dropped");
+		return;
+	}
+	queue_out(sim, ack, pn532_frame_build_ack(ack, sizeof(ack)));
+	pn532_emu_command(sim->emu, payload, len, &reply);
+	apply_reply(sim, &reply, true);
+}
+
+static void process_input(struct pn532_sim *sim)
+{
+	uint8_t payload[PN532_FRAME_PAYLOAD_MAX];
+	struct pn532_frame f;
+	size_t plen;
+
+	for (;;) {
+		pn532_frame_parse(sim->in, sim->in_len, PN532_FRAME_PAYLOAD_MAX, &f);
+		plen = 0;
+		if (f.kind == PN532_FRAME_NORMAL || f.kind == PN532_FRAME_EXTENDED) {
+			plen = f.payload_len;
+			memcpy(payload, f.payload, plen);
+		}
+		if (f.consumed > 0) {
+			sim_log_bytes(sim,
+				      f.kind == PN532_FRAME_INCOMPLETE ? "host > chip, skipped (wake-up or garbage)"
+				      : f.kind == PN532_FRAME_ERROR    ? "host > chip, malformed"
+								       : "host > chip",
+				      sim->in, f.consumed);
+			memmove(sim->in, sim->in + f.consumed, sim->in_len - f.consumed);
+			sim->in_len -= f.consumed;
+		}
+		switch (f.kind) {
+		case PN532_FRAME_INCOMPLETE:
+			if (sim->in_len == sizeof(sim->in))
+				sim->in_len = 0; /* cannot happen: a frame is shorter than the buffer */
+			return;
+		case PN532_FRAME_ERROR:
+			log_debug("host frame dropped: %s", f.error);
+			break;
+		case PN532_FRAME_ACK:
+			if (pn532_emu_pending(sim->emu)) {
+				log_debug("host ACK: pending poll aborted");
+				pn532_emu_cancel(sim->emu);
+				sim->deadline_armed = false;
+			}
+			break;
+		case PN532_FRAME_NACK:
+			if (sim->last_frame_len > 0 && !sim->fault_mute) {
+				log_debug("host NACK: last response sent again");
+				queue_out(sim, sim->last_frame, sim->last_frame_len);
+			}
+			break;
+		case PN532_FRAME_NORMAL:
+		case PN532_FRAME_EXTENDED:
+			handle_command(sim, payload, plen);
+			break;
+		}
+	}
+}
+
+static void device_read(struct pn532_sim *sim)
+{
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < SIM_READS_PER_WAKE && sim->master_fd >= 0; i++) {
+		n = read(sim->master_fd, sim->in + sim->in_len, sizeof(sim->in) - sim->in_len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			/* EIO: no slave open, which our own descriptor prevents; do not spin on it */
+			log_warn("pty read: %s", n == 0 ? "end of file" : strerror(errno));
+			return;
+		}
+		sim->in_len += (size_t)n;
+		process_input(sim);
+	}
+}
+
+/* ---- control socket ---- */
+
+static int control_listen(struct pn532_sim *sim, char *err, size_t errlen)
+{
+	struct sockaddr_un sa;
+	struct stat st;
+	int fd, probe, rc;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, sim->control_path, strlen(sim->control_path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return err_set(err, errlen, SEUIL_ERR_IO, "socket: %s", strerror(errno));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		if (errno != EADDRINUSE) {
+			rc = err_set(err, errlen, SEUIL_ERR_IO, "bind %s: %s", sim->control_path,
+				     strerror(errno));
+			close(fd);
+			return rc;
+		}
+		/* a socket file is there: refuse if someone listens, take it over if stale */
+		probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		rc = probe >= 0 ? connect(probe, (struct sockaddr *)&sa, sizeof(sa)) : -1;
+		if (probe >= 0)
+			close(probe);
+		if (rc == 0) {
+			close(fd);
+			return err_set(err, errlen, SEUIL_ERR_BUSY, "another process listens on %s",
+				       sim->control_path);
+		}
+		if (lstat(sim->control_path, &st) != 0 || !S_ISSOCK(st.st_mode)) {
+			close(fd);
+			return err_set(err, errlen, SEUIL_ERR_INVALID, "%s exists and is not a socket",
+				       sim->control_path);
+		}
+		unlink(sim->control_path);
+		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+			rc = err_set(err, errlen, SEUIL_ERR_IO, "bind %s: %s", sim->control_path,
+				     strerror(errno));
+			close(fd);
+			return rc;
+		}
+	}
+	if (listen(fd, PN532_SIM_CLIENTS_MAX) != 0) {
+		rc = err_set(err, errlen, SEUIL_ERR_IO, "listen %s: %s", sim->control_path, strerror(errno));
+		close(fd);
+		unlink(sim->control_path);
+		return rc;
+	}
+	sim->listen_fd = fd;
+	sim->socket_made = true;
+	return SEUIL_OK;
+}
+
+static void client_reply(struct sim_client *c, const char *text)
+{
+	char line[PN532_CONTROL_LINE_MAX + 16];
+	int n;
+
+	n = snprintf(line, sizeof(line), "%s\n", text);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		n = (int)sizeof(line) - 1;
+	/* A client that does not read its answers loses them; it cannot block the loop. */
+	if (send(c->fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) != n)
+		log_debug("control client did not take its answer");
+}
+
+static void insert_card(struct pn532_sim *sim, const struct pn532_card *card)
+{
+	struct pn532_emu_reply reply;
+	char hint[32];
+
+	uid_hint(card, hint, sizeof(hint));
+	log_info("card inserted: UID %s ATQA %02X%02X SAK %02X%s", hint, card->atqa[0], card->atqa[1], card->sak,
+		 pn532_card_is_iso14443_4(card) ? " ISO14443-4" : "");
+	pn532_emu_insert(sim->emu, card, &reply);
+	if (reply.outcome == PN532_EMU_REPLY)
+		log_debug("pending poll answered at once");
+	apply_reply(sim, &reply, false);
+}
+
+static void apply_fault(struct pn532_sim *sim, enum pn532_fault fault)
+{
+	log_info("fault %s", pn532_fault_name(fault));
+	switch (fault) {
+	case PN532_FAULT_NONE:
+		sim->fault_bad_checksum = false;
+		sim->fault_garbage = false;
+		sim->fault_mute = false;
+		break;
+	case PN532_FAULT_BAD_CHECKSUM:
+		sim->fault_bad_checksum = true;
+		break;
+	case PN532_FAULT_GARBAGE:
+		sim->fault_garbage = true;
+		break;
+	case PN532_FAULT_MUTE:
+		sim->fault_mute = true;
+		break;
+	case PN532_FAULT_VANISH:
+		if (sim->master_fd >= 0) {
+			device_close(sim);
+			log_info("device vanished: pty closed, %s removed", sim->link_path);
+		}
+		break;
+	}
+}
+
+/* Runs one control line; writes the answer into reply. */
+static void control_execute(struct pn532_sim *sim, const char *line, size_t len, char *reply, size_t cap)
+{
+	struct pn532_control cmd;
+	char err[256] = "";
+
+	if (pn532_control_parse(line, len, &cmd, err, sizeof(err)) != SEUIL_OK) {
+		snprintf(reply, cap, "error %s", err);
+		return;
+	}
+	snprintf(reply, cap, "ok");
+	switch (cmd.verb) {
+	case PN532_CONTROL_INSERT:
+		insert_card(sim, &cmd.card);
+		break;
+	case PN532_CONTROL_REMOVE:
+		log_info("card removed");
+		pn532_emu_remove(sim->emu);
+		break;
+	case PN532_CONTROL_FAULT:
+		apply_fault(sim, cmd.fault);
+		break;
+	case PN532_CONTROL_REAPPEAR:
+		if (sim->master_fd >= 0) {
+			snprintf(reply, cap, "error the device has not vanished");
+			break;
+		}
+		pn532_emu_reset(sim->emu);
+		if (device_open(sim, err, sizeof(err)) != SEUIL_OK) {
+			snprintf(reply, cap, "error %s", err);
+			break;
+		}
+		log_info("device reappeared: %s -> %s", sim->link_path, sim->pty_name);
+		break;
+	case PN532_CONTROL_QUIT:
+		log_info("quit requested");
+		sim->quit = true;
+		break;
+	}
+}
+
+static void client_close(struct sim_client *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+/* Takes every complete line out of the client's buffer; returns false when the client is gone. */
+static bool client_read(struct pn532_sim *sim, struct sim_client *c)
+{
+	char chunk[512], reply[PN532_CONTROL_LINE_MAX + 16];
+	ssize_t n;
+	size_t i;
+
+	n = read(c->fd, chunk, sizeof(chunk));
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return true;
+	if (n <= 0) {
+		/* end of stream: a last line without newline still counts */
+		if (n == 0 && c->len > 0 && !c->overflow) {
+			control_execute(sim, c->line, c->len, reply, sizeof(reply));
+			client_reply(c, reply);
+		}
+		client_close(c);
+		return false;
+	}
+	for (i = 0; i < (size_t)n; i++) {
+		if (chunk[i] != '\n') {
+			if (c->len < PN532_CONTROL_LINE_MAX)
+				c->line[c->len++] = chunk[i];
+			else
+				c->overflow = true;
+			continue;
+		}
+		if (c->overflow)
+			snprintf(reply, sizeof(reply), "error line longer than %d characters",
+				 PN532_CONTROL_LINE_MAX);
+		else
+			control_execute(sim, c->line, c->len, reply, sizeof(reply));
+		client_reply(c, reply);
+		c->len = 0;
+		c->overflow = false;
+		if (sim->quit)
+			break;
+	}
+	return true;
+}
+
+static void control_accept(struct pn532_sim *sim)
+{
+	struct sim_client *c;
+	int fd, i;
+
+	for (i = 0; i < PN532_SIM_CLIENTS_MAX; i++) {
+		fd = accept4(sim->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd < 0)
+			return;
+		if (sim->nclients == PN532_SIM_CLIENTS_MAX) {
+			static const char busy[] = "error too many control clients\n";
+
+			(void)!send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+			close(fd);
+			continue;
+		}
+		c = &sim->clients[sim->nclients++];
+		memset(c, 0, sizeof(*c));
+		c->fd = fd;
+	}
+}
+
+/* Drops closed clients from the array. */
+static void clients_compact(struct pn532_sim *sim)
+{
+	size_t i, j = 0;
+
+	for (i = 0; i < sim->nclients; i++) {
+		if (sim->clients[i].fd < 0)
+			continue;
+		if (i != j)
+			sim->clients[j] = sim->clients[i];
+		j++;
+	}
+	sim->nclients = j;
+}
+
+/* ---- public ---- */
+
+int pn532_sim_new(const struct pn532_sim_options *opt, struct pn532_sim **out, char *err, size_t errlen)
+{
+	struct pn532_script *script = NULL;
+	struct pn532_sim *sim;
+	int rc;
+
+	if (opt->link_path == NULL || opt->link_path[0] == '\0')
+		return err_set(err, errlen, SEUIL_ERR_INVALID, "a link path is required");
+	if (strchr(opt->link_path, ':') != NULL)
+		return err_set(err, errlen, SEUIL_ERR_INVALID,
+			       "link path %s contains ':', which libnfc takes as a connstring separator",
+			       opt->link_path);
+	if (strlen(opt->link_path) >= PATH_MAX)
+		return err_set(err, errlen, SEUIL_ERR_TOO_LARGE, "link path too long");
+	if (opt->control_path != NULL &&
+	    strlen(opt->control_path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		return err_set(err, errlen, SEUIL_ERR_TOO_LARGE, "control socket path longer than %zu bytes",
+			       sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+	if (opt->apdu_script != NULL) {
+		rc = pn532_script_load(opt->apdu_script, &script, err, errlen);
+		if (rc != SEUIL_OK)
+			return rc;
+	}
+
+	sim = calloc(1, sizeof(*sim));
+	if (sim == NULL) {
+		pn532_script_free(script);
+		return err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory");
+	}
+	sim->master_fd = -1;
+	sim->slave_fd = -1;
+	sim->listen_fd = -1;
+	sim->verbose = opt->verbose;
+	sim->rng = (uint32_t)getpid() * 2654435761u ^ (uint32_t)now_ms();
+	if (sim->rng == 0)
+		sim->rng = 1;
+	snprintf(sim->link_path, sizeof(sim->link_path), "%s", opt->link_path);
+	if (opt->control_path != NULL)
+		snprintf(sim->control_path, sizeof(sim->control_path), "%s", opt->control_path);
+
+	sim->emu = pn532_emu_new();
+	if (sim->emu == NULL) {
+		pn532_script_free(script);
+		rc = err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory");
+		goto fail;
+	}
+	if (script != NULL) {
+		log_info("apdu script %s: %zu entries", opt->apdu_script, pn532_script_count(script));
+		pn532_emu_set_script(sim->emu, script);
+	}
+	rc = device_open(sim, err, errlen);
+	if (rc != SEUIL_OK)
+		goto fail;
+	if (opt->control_path != NULL) {
+		rc = control_listen(sim, err, errlen);
+		if (rc != SEUIL_OK)
+			goto fail;
+	}
+	*out = sim;
+	return SEUIL_OK;
+fail:
+	pn532_sim_free(sim);
+	return rc;
+}
+
+void pn532_sim_free(struct pn532_sim *sim)
+{
+	size_t i;
+
+	if (sim == NULL)
+		return;
+	for (i = 0; i < sim->nclients; i++)
+		client_close(&sim->clients[i]);
+	if (sim->listen_fd >= 0)
+		close(sim->listen_fd);
+	if (sim->socket_made)
+		unlink(sim->control_path);
+	if (sim->emu != NULL)
+		device_close(sim);
+	pn532_emu_free(sim->emu);
+	free(sim);
+}
+
+struct pn532_emu *pn532_sim_emu(struct pn532_sim *sim)
+{
+	return sim->emu;
+}
+
+const char *pn532_sim_pty_name(const struct pn532_sim *sim)
+{
+	return sim->pty_name;
+}
+
+int pn532_sim_run(struct pn532_sim *sim)
+{
+	struct pollfd pfd[2 + PN532_SIM_CLIENTS_MAX];
+	struct sigaction sa, old_int, old_term, old_pipe;
+	sigset_t block, old_mask, wait_mask;
+	struct timespec ts, *tsp;
+	int i_master, i_listen, i_client0, rc = SEUIL_OK;
+	size_t i;
+	nfds_t n;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = sim_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &old_pipe);
+	/* The signals are only let in while ppoll() waits, so none is missed between checks. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old_mask);
+	wait_mask = old_mask;
+	sigdelset(&wait_mask, SIGINT);
+	sigdelset(&wait_mask, SIGTERM);
+	sim_stop_signal = 0;
+
+	while (!sim->quit && !sim_stop_signal) {
+		n = 0;
+		i_master = i_listen = -1;
+		if (sim->master_fd >= 0) {
+			pfd[n].fd = sim->master_fd;
+			pfd[n].events = (short)(POLLIN | (sim->out_len > 0 ? POLLOUT : 0));
+			i_master = (int)n++;
+		}
+		if (sim->listen_fd >= 0) {
+			pfd[n].fd = sim->listen_fd;
+			pfd[n].events = POLLIN;
+			i_listen = (int)n++;
+		}
+		i_client0 = (int)n;
+		for (i = 0; i < sim->nclients; i++) {
+			pfd[n].fd = sim->clients[i].fd;
+			pfd[n].events = POLLIN;
+			n++;
+		}
+		tsp = NULL;
+		if (sim->deadline_armed) {
+			int64_t left = sim->deadline_ms - now_ms();
+
+			if (left < 0)
+				left = 0;
+			ts.tv_sec = (time_t)(left / 1000);
+			ts.tv_nsec = (long)(left % 1000) * 1000000L;
+			tsp = &ts;
+		}
+		if (ppoll(pfd, n, tsp, &wait_mask) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_error("ppoll: %s", strerror(errno));
+			rc = SEUIL_ERR_IO;
+			break;
+		}
+
+		if (i_master >= 0 && sim->master_fd == pfd[i_master].fd) {
+			if (pfd[i_master].revents & (POLLIN | POLLHUP | POLLERR))
+				device_read(sim);
+			if (pfd[i_master].revents & POLLOUT)
+				flush_out(sim);
+		}
+		if (sim->deadline_armed && now_ms() >= sim->deadline_ms) {
+			struct pn532_emu_reply reply;
+
+			sim->deadline_armed = false;
+			log_debug("poll period over: no target");
+			pn532_emu_timeout(sim->emu, &reply);
+			apply_reply(sim, &reply, false);
+		}
+		for (i = 0; i < sim->nclients && !sim->quit; i++) {
+			if (pfd[i_client0 + (int)i].revents != 0)
+				client_read(sim, &sim->clients[i]);
+		}
+		clients_compact(sim);
+		if (i_listen >= 0 && (pfd[i_listen].revents & POLLIN) && !sim->quit)
+			control_accept(sim);
+	}
+	if (sim_stop_signal)
+		log_info("signal %d: stopping", (int)sim_stop_signal);
+	flush_out(sim);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
+	return rc;
+}
+
+int pn532_sim_send(const char *control_path, const char *line, int timeout_ms, char *reply, size_t cap,
+		   char *err, size_t errlen)
+{
+	struct sockaddr_un sa;
+	char buf[PN532_CONTROL_LINE_MAX + 16];
+	size_t len = 0, off = 0, want;
+	int64_t deadline = now_ms() + timeout_ms;
+	struct pollfd pfd;
+	ssize_t n;
+	char *nl;
+	int fd, rc;
+
+	if (strlen(control_path) >= sizeof(sa.sun_path))
+		return err_set(err, errlen, SEUIL_ERR_TOO_LARGE, "control socket path too long");
+	if (strlen(line) > PN532_CONTROL_LINE_MAX || strchr(line, '\n') != NULL)
+		return err_set(err, errlen, SEUIL_ERR_INVALID, "a command is one line of at most %d characters",
+			       PN532_CONTROL_LINE_MAX);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, control_path, strlen(control_path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return err_set(err, errlen, SEUIL_ERR_IO, "socket: %s", strerror(errno));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		rc = err_set(err, errlen, SEUIL_ERR_IO, "cannot reach the emulator at %s: %s", control_path,
+			     strerror(errno));
+		goto out;
+	}
+	want = (size_t)snprintf(buf, sizeof(buf), "%s\n", line);
+	while (off < want) {
+		n = send(fd, buf + off, want - off, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = err_set(err, errlen, SEUIL_ERR_IO, "send: %s", strerror(errno));
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	for (;;) {
+		int64_t left = deadline - now_ms();
+
+		if (left <= 0) {
+			rc = err_set(err, errlen, SEUIL_ERR_TIMEOUT, "no answer from the emulator");
+			goto out;
+		}
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, (int)left) < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = err_set(err, errlen, SEUIL_ERR_IO, "poll: %s", strerror(errno));
+			goto out;
+		}
+		if (pfd.revents == 0)
+			continue;
+		n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = err_set(err, errlen, SEUIL_ERR_IO, "the emulator closed the connection");
+			goto out;
+		}
+		len += (size_t)n;
+		buf[len] = '\0';
+		nl = strchr(buf, '\n');
+		if (nl != NULL || len == sizeof(buf) - 1) {
+			if (nl != NULL)
+				*nl = '\0';
+			snprintf(reply, cap, "%s", buf);
+			rc = SEUIL_OK;
+			goto out;
+		}
+	}
+out:
+	close(fd);
+	return rc;
+}
