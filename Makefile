@@ -114,9 +114,10 @@ demo: all
 	@sh dist/demo $(BUILD)
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/seuil
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/seuil/examples
 	install -m 0755 $(BUILD)/seuilctl $(DESTDIR)$(PREFIX)/bin/seuilctl
 	install -m 0644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/seuil/
+	install -m 0644 dist/examples/* $(DESTDIR)$(PREFIX)/share/doc/seuil/examples/
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

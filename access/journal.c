@@ -75,10 +75,7 @@ int journal_append_locked(struct store *st, struct journal_event *ev, int64_t *s
 		"INSERT INTO events(at_ms, device, kind, door_id, granted, reason, person_id,"
 		" tenant_id, visitor_id, credential_hash, detail)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-	static const char ins_outbox[] =
-		"INSERT INTO outbox(seq, kind, body, created_ms) VALUES (?1, ?2, ?3, ?4)";
 	sqlite3_stmt *stmt;
-	char *body;
 	int rc;
 
 	if (ev->device[0] == '\0')
@@ -104,23 +101,6 @@ int journal_append_locked(struct store *st, struct journal_event *ev, int64_t *s
 	if (rc != SQLITE_DONE)
 		return store_db_error(st, "appending to the journal", err, errlen);
 	ev->seq = sqlite3_last_insert_rowid(st->db);
-
-	body = journal_event_json(ev);
-	if (body == NULL)
-		return err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory");
-	stmt = store_stmt(st, ins_outbox, err, errlen);
-	if (stmt == NULL) {
-		free(body);
-		return SEUIL_ERR_DB;
-	}
-	sqlite3_bind_int64(stmt, 1, ev->seq);
-	sqlite3_bind_text(stmt, 2, ev->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, body, -1, free);
-	sqlite3_bind_int64(stmt, 4, ev->at_ms);
-	rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE)
-		return store_db_error(st, "appending to the outbox", err, errlen);
 	if (seq != NULL)
 		*seq = ev->seq;
 	return SEUIL_OK;
@@ -238,7 +218,10 @@ static int exec_count(struct store *st, const char *sql, int64_t arg, const char
 int journal_purge(struct store *st, int64_t now_ms, struct journal_purge_counts *out, char *err,
 		  size_t errlen)
 {
-	static const char del_events[] = "DELETE FROM events WHERE at_ms < ?1";
+	/* what the office has not acknowledged stays, however old */
+	static const char del_events[] =
+		"DELETE FROM events WHERE at_ms < ?1 AND seq <= coalesce((SELECT CAST(value AS INTEGER)"
+		" FROM sync_state WHERE key = 'acked_seq'), 0)";
 	static const char del_visitors[] = "DELETE FROM visitors WHERE created_ms < ?1";
 	static const char del_invites[] = "DELETE FROM invites WHERE day < ?1";
 	int64_t months = store_setting_int(st, "event_retention_months", 3);

@@ -2,10 +2,12 @@
  * journal.h - the event journal and the outbox.
  *
  * Every recorded decision, alarm, check-in or admin action is appended to
- * `events` with a monotonic sequence number and, in the same transaction,
- * to `outbox`, from which seuil-sync uploads it and deletes it only once the
- * office has acknowledged it.  The store runs with synchronous=FULL, so an
- * append is durable (fsync'd) when it returns.  The journal never holds the
+ * `events` with a monotonic sequence number (never reused).  The outbox is
+ * the tail of the journal after the sequence the office has acknowledged
+ * (sync_state "acked_seq", the `outbox` view): an event enters it in the
+ * same write that journals it, and leaves only by an acknowledgement.  The
+ * store runs with synchronous=FULL, so an append is durable (fsync'd) when
+ * it returns: one write-ahead-log commit, one fsync.  The journal never holds the
  * identifier of a card it does not know, only its keyed hash (rights.h).
  *
  * Retention (CNIL rules for workplace badge systems): access events are kept
@@ -43,7 +45,7 @@ struct journal_event {
 void journal_event_init(struct journal_event *ev, const char *kind, int64_t at_ms);
 
 /*
- * Appends ev to the journal and the outbox in one durable transaction.
+ * Appends ev to the journal (and so to the outbox) in one durable commit.
  * On success *seq (if not NULL) receives the sequence number.
  */
 int journal_append(struct store *st, const struct journal_event *ev, int64_t *seq, char *err,

@@ -120,11 +120,10 @@ static const char schema_v1[] =
 	"  person_id TEXT, tenant_id TEXT, visitor_id INTEGER,"
 	"  credential_hash TEXT, detail TEXT);"
 	"CREATE INDEX events_at ON events(at_ms);"
-	"CREATE INDEX events_credential ON events(credential_hash, at_ms)"
-	"  WHERE credential_hash IS NOT NULL;"
-	"CREATE TABLE outbox ("
-	"  seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, body TEXT NOT NULL,"
-	"  created_ms INTEGER NOT NULL);"
+	/* the outbox is the tail of the journal the office has not acknowledged:
+	 * nothing is copied, and nothing leaves before the acknowledgement */
+	"CREATE VIEW outbox AS SELECT * FROM events WHERE seq >"
+	"  coalesce((SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = 'acked_seq'), 0);"
 	/* sync bookkeeping and the kiosk's requests to seuil-sync */
 	"CREATE TABLE sync_state ("
 	"  key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
