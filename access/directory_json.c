@@ -581,9 +581,13 @@ int directory_import_json(struct store *st, const char *buf, size_t len, unsigne
 		len -= 3;
 	}
 	j.root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (j.root == NULL)
+	if (j.root == NULL) {
+		/* jansson leaves the error empty when its very first allocation fails */
+		if (json_error_code(&jerr) == json_error_out_of_memory || jerr.text[0] == '\0')
+			return err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory reading the directory");
 		return err_set(err, errlen, SEUIL_ERR_INVALID, "line %d, column %d: %s", jerr.line,
 			       jerr.column, jerr.text);
+	}
 	rc = dir_begin(&j.imp, st, flags, err, errlen);
 	if (rc != SEUIL_OK) {
 		json_decref(j.root);
