@@ -1,0 +1,152 @@
+#!/bin/bash
+# test_seuilctl.sh - seuilctl as an installer uses it: the issue's example
+# directory, decisions at telling moments, exit codes, --help on every
+# command, errors that leave the database unchanged, the journal formats.
+# usage: test_seuilctl.sh [BUILD_DIR]
+set -u
+build=${1:-build}
+ctl="$(cd "$build" && pwd)/seuilctl"
+top=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/seuilctl-test.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+export SEUIL_DB="$tmp/seuil.db"
+unset TZ
+passed=0
+failed=0
+
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+not_ok() { echo "not ok - $1"; failed=$((failed + 1)); }
+check() { # description, then a command that must succeed
+	local what=$1
+	shift
+	if "$@" >"$tmp/out" 2>"$tmp/err"; then ok "$what"; else not_ok "$what"; sed 's/^/#   /' "$tmp/out" "$tmp/err"; fi
+}
+expect_exit() { # description, expected status, command...
+	local what=$1 want=$2
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	local got=$?
+	if [ "$got" -eq "$want" ]; then ok "$what"; else not_ok "$what (exit $got, wanted $want)"; sed 's/^/#   /' "$tmp/out" "$tmp/err"; fi
+}
+out_has() { grep -q -- "$2" "$tmp/out" && ok "$1" || { not_ok "$1"; sed 's/^/#   /' "$tmp/out"; }; }
+err_has() { grep -q -- "$2" "$tmp/err" && ok "$1" || { not_ok "$1"; sed 's/^/#   /' "$tmp/err"; }; }
+fingerprint() { "$ctl" status | grep -v '^database' ; "$ctl" events | wc -l; }
+
+cat >"$tmp/example.json" <<'JSON'
+{"site": {"name": "Pôle de coopération", "timezone": "Europe/Paris"},
+ "doors": [{"id": "entree", "name": "Entrée principale"}],
+ "schedules": [{"id": "bureaux", "holidays": "closed",
+                "windows": [{"days": "mon-fri", "from": "07:00", "to": "20:00"},
+                            {"days": "sat", "from": "09:00", "to": "13:00"}]},
+               {"id": "soiree", "holidays": "open",
+                "windows": [{"days": "fri", "from": "22:00", "to": "02:00"}]}],
+ "profiles": [{"id": "resident", "doors": ["entree"], "schedule": "bureaux"},
+              {"id": "evenement", "doors": ["entree"], "schedule": "soiree"}],
+ "tenants": [{"id": "scop-btp", "name": "Scop BTP", "status": "active",
+              "valid_until": "2027-12-31", "profiles": ["resident"]}],
+ "people": [{"id": "p-camille", "name": "Camille Martin", "tenant": "scop-btp",
+             "role": "member", "profiles": ["evenement"]}],
+ "credentials": [{"uid": "04A1B2C3D4E5F6", "person": "p-camille", "status": "active"}],
+ "closures": [{"date": "2026-12-24", "name": "Fermeture de fin d'année"}]}
+JSON
+
+expect_exit "a command before init fails with status 2" 2 "$ctl" status
+err_has "and says to run init" "seuilctl init"
+check "init creates the database" "$ctl" init
+check "init again is harmless" "$ctl" init
+check "the issue's example imports as is" "$ctl" import "$tmp/example.json"
+expect_exit "decide at 2026-11-27T08:00:00Z grants (exit 0)" 0 "$ctl" decide --uid 04a1b2c3d4e5f6 --at 2026-11-27T08:00:00Z
+out_has "the decision is the documented JSON" '^{"granted":true,"reason":"granted","person":"p-camille","tenant":"scop-btp","unlock_ms":5000}$'
+expect_exit "decide at 2026-12-24T08:00:00Z denies (exit 1)" 1 "$ctl" decide --uid 04a1b2c3d4e5f6 --at 2026-12-24T08:00:00Z
+out_has "with reason closed_day" '"reason":"closed_day"'
+expect_exit "the same in another TZ" 1 env TZ=Pacific/Auckland "$ctl" decide --uid 04a1b2c3d4e5f6 --at 2026-12-24T08:00:00Z
+out_has "still closed_day" '"reason":"closed_day"'
+expect_exit "UID with colons, any case" 0 "$ctl" decide --uid 04:A1:b2:C3:d4:E5:f6 --at 2026-11-27T08:00:00Z
+expect_exit "Friday window crosses midnight into Saturday 01:30 local" 0 "$ctl" decide --uid 04a1b2c3d4e5f6 --at 2026-11-28T01:30
+expect_exit "Saturday night 01:30 local is not Friday's window" 1 "$ctl" decide --uid 04a1b2c3d4e5f6 --at 2026-11-29T01:30
+out_has "outside_schedule" '"reason":"outside_schedule"'
+expect_exit "unknown card denied" 1 "$ctl" decide --uid 0A0B0C0D
+out_has "unknown_credential with null holder" '"reason":"unknown_credential","person":null,"tenant":null'
+expect_exit "malformed UID is an error (2)" 2 "$ctl" decide --uid 04A1B2
+expect_exit "unknown door is an error (2)" 2 "$ctl" decide --uid 04a1b2c3d4e5f6 --door cave
+expect_exit "bad --at is an error (2)" 2 "$ctl" decide --uid 04a1b2c3d4e5f6 --at tomorrow
+check "decide without --record writes nothing" test "$("$ctl" events | wc -l)" -eq 0
+check "decide --record journals" "$ctl" decide --record --uid 04a1b2c3d4e5f6 --at 2026-11-27T08:00:00Z
+"$ctl" decide --record --uid 0A0B0C0D --at 2026-11-27T08:00:01Z >/dev/null
+"$ctl" events >"$tmp/out"
+check "two events recorded" test "$(wc -l <"$tmp/out")" -eq 2
+"$ctl" events >"$tmp/out"
+if grep -qi "0a0b0c0d\|04a1b2c3d4e5f6" "$tmp/out"; then not_ok "the journal holds no card identifier"; else ok "the journal holds no card identifier"; fi
+out_has "jsonl has seq and reason" '"seq":2,.*"reason":"unknown_credential"'
+check "events --since 1" "$ctl" events --since 1
+check "--since 1 prints one event" test "$(wc -l <"$tmp/out")" -eq 1
+check "events --format csv" "$ctl" events --format csv
+out_has "csv header" '^seq,at,device,kind,door,granted,reason,person,tenant,visitor,credential_hash,detail$'
+
+# revocation, lockdown, enrolment
+check "revoke" "$ctl" revoke --uid 04:a1:b2:c3:d4:e5:f6
+expect_exit "revoked badge denied" 1 "$ctl" decide --uid 04a1b2c3d4e5f6 --at 2026-11-27T08:00:00Z
+out_has "credential_revoked" '"reason":"credential_revoked"'
+check "revoke --lost" "$ctl" revoke --uid 04a1b2c3d4e5f6 --lost
+expect_exit "lost badge denied" 1 "$ctl" decide --uid 04a1b2c3d4e5f6 --at 2026-11-27T08:00:00Z
+out_has "credential_lost" '"reason":"credential_lost"'
+check "revoke --restore" "$ctl" revoke --uid 04a1b2c3d4e5f6 --restore
+expect_exit "revoking an unknown badge is an error" 2 "$ctl" revoke --uid 0A0B0C0D
+check "lockdown on" "$ctl" lockdown on
+expect_exit "lockdown denies a member" 1 "$ctl" decide --uid 04a1b2c3d4e5f6 --at 2026-11-27T08:00:00Z
+out_has "reason lockdown" '"reason":"lockdown"'
+check "lockdown off" "$ctl" lockdown off
+check "enroll a second badge" "$ctl" enroll --uid 08112233 --person p-camille --until 2026-12-31
+expect_exit "the new badge opens" 0 "$ctl" decide --uid 08112233 --at 2026-11-27T08:00:00Z
+expect_exit "and expires after its date" 1 "$ctl" decide --uid 08112233 --at 2027-01-04T08:00:00Z
+out_has "credential_expired" '"reason":"credential_expired"'
+expect_exit "enroll for an unknown person fails" 2 "$ctl" enroll --uid 08112244 --person nobody
+
+# bad files: a clear error naming the place, and nothing changed
+fingerprint >"$tmp/before"
+printf '{"people": [{"id": "p-x", "name": "X", "tenant": "scop-xyz"}]}' >"$tmp/bad1.json"
+expect_exit "unknown tenant refused" 2 "$ctl" import "$tmp/bad1.json"
+err_has "error names the JSON path" '\$\.people\[0\]\.tenant'
+printf '{"credentials": [{"uid": "04A1B2C3D4E5F6", "person": "p-camille", "valid_untill": "2027-01-01"}]}' >"$tmp/bad2.json"
+expect_exit "a misspelt field refused" 2 "$ctl" import "$tmp/bad2.json"
+err_has "names the field" 'valid_untill'
+printf '{"doors": [{"id": "entree", "name": "Entrée"}], "tenants": [' >"$tmp/bad3.json"
+expect_exit "truncated JSON refused" 2 "$ctl" import "$tmp/bad3.json"
+err_has "names the line" 'line 1'
+printf 'person,name,tenant,uid\np-a,Alex,scop-btp,04111111\np-b,Bea,scop-btp,0411\n' >"$tmp/bad.csv"
+expect_exit "a bad UID on line 3 of a CSV refused" 2 "$ctl" import "$tmp/bad.csv"
+err_has "names line 3" 'line 3'
+fingerprint >"$tmp/after"
+check "the database is unchanged by the refused imports" cmp -s "$tmp/before" "$tmp/after"
+
+# CSV, replace
+printf 'person;name;tenant;uid;status\np-a;Alex Morin;scop-btp;04:11:11:11;active\np-a;Alex Morin;scop-btp;04222222;lost\n' >"$tmp/ok.csv"
+check "semicolon CSV imports" "$ctl" import "$tmp/ok.csv"
+expect_exit "CSV badge opens" 0 "$ctl" decide --uid 04111111 --at 2026-11-27T08:00:00Z
+check "import --replace with the example" "$ctl" import --replace "$tmp/example.json"
+expect_exit "a person absent from the file is gone" 1 "$ctl" decide --uid 04111111 --at 2026-11-27T08:00:00Z
+out_has "unknown_credential after replace" '"reason":"unknown_credential"'
+
+# purge and status
+check "purge at a date 4 months on" "$ctl" purge --at 2027-04-01T00:00:00Z
+check "status" "$ctl" status
+out_has "status names the site" 'Pôle de coopération'
+
+# every command has --help, exit 0
+for c in init import decide enroll revoke lockdown events purge status; do
+	expect_exit "$c --help" 0 "$ctl" "$c" --help
+done
+expect_exit "an unknown command fails" 2 "$ctl" frobnicate
+expect_exit "--db on the command line wins over SEUIL_DB" 2 "$ctl" --db "$tmp/none.db" status
+
+# a newer schema is refused and left alone
+"$ctl" --db "$tmp/new.db" init >/dev/null
+if command -v sqlite3 >/dev/null; then
+	sqlite3 "$tmp/new.db" "PRAGMA user_version = 7"
+	expect_exit "a database from a newer version is refused" 2 "$ctl" --db "$tmp/new.db" status
+	err_has "with a clear message" 'schema version 7'
+	check "and keeps its version" test "$(sqlite3 "$tmp/new.db" 'PRAGMA user_version')" = 7
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
