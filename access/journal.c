@@ -71,10 +71,15 @@ char *journal_event_json(const struct journal_event *ev)
 int journal_append_locked(struct store *st, struct journal_event *ev, int64_t *seq, char *err,
 			  size_t errlen)
 {
+	/* seq never goes back, even if the journal were emptied: it follows the
+	 * newest event and the office's acknowledgement, whichever is higher */
 	static const char ins_event[] =
-		"INSERT INTO events(at_ms, device, kind, door_id, granted, reason, person_id,"
+		"INSERT INTO events(seq, at_ms, device, kind, door_id, granted, reason, person_id,"
 		" tenant_id, visitor_id, credential_hash, detail)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+		" VALUES (max(coalesce((SELECT max(seq) FROM events), 0),"
+		"  coalesce((SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = 'acked_seq'), 0),"
+		"  coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'seq_floor'), 0)) + 1,"
+		" ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 	sqlite3_stmt *stmt;
 	int rc;
 
@@ -218,10 +223,14 @@ static int exec_count(struct store *st, const char *sql, int64_t arg, const char
 int journal_purge(struct store *st, int64_t now_ms, struct journal_purge_counts *out, char *err,
 		  size_t errlen)
 {
-	/* what the office has not acknowledged stays, however old */
+	/* what the office has not acknowledged stays, however old; a full scan,
+	 * once a day, rather than an index every decision would have to write */
 	static const char del_events[] =
 		"DELETE FROM events WHERE at_ms < ?1 AND seq <= coalesce((SELECT CAST(value AS INTEGER)"
 		" FROM sync_state WHERE key = 'acked_seq'), 0)";
+	static const char keep_floor[] =
+		"INSERT INTO settings(key, value) SELECT 'seq_floor', coalesce(max(seq), 0) FROM events WHERE true"
+		" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 	static const char del_visitors[] = "DELETE FROM visitors WHERE created_ms < ?1";
 	static const char del_invites[] = "DELETE FROM invites WHERE day < ?1";
 	int64_t months = store_setting_int(st, "event_retention_months", 3);
@@ -238,7 +247,8 @@ int journal_purge(struct store *st, int64_t now_ms, struct journal_purge_counts 
 	rc = store_begin(st, err, errlen);
 	if (rc != SEUIL_OK)
 		return rc;
-	if ((rc = exec_count(st, del_events, months_before(now_ms, (int)months), NULL, &c.events, err,
+	if ((rc = exec_count(st, keep_floor, 0, NULL, &c.events, err, errlen)) != SEUIL_OK ||
+	    (rc = exec_count(st, del_events, months_before(now_ms, (int)months), NULL, &c.events, err,
 			     errlen)) != SEUIL_OK ||
 	    (rc = exec_count(st, del_visitors, vcut, NULL, &c.visitors, err, errlen)) != SEUIL_OK ||
 	    (rc = exec_count(st, del_invites, 0, day, &c.invites, err, errlen)) != SEUIL_OK)

@@ -113,13 +113,14 @@ static const char schema_v1[] =
 	"CREATE INDEX occurrences_room_start ON occurrences(room_id, start_s);"
 	"CREATE INDEX occurrences_start ON occurrences(start_s);"
 	/* what happened: the journal, and what of it still has to reach the office */
+	/* one page written per append: no AUTOINCREMENT table and no index
+	 * (journal.c keeps seq monotonic; reads by time scan from the end) */
 	"CREATE TABLE events ("
-	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  seq INTEGER PRIMARY KEY,"
 	"  at_ms INTEGER NOT NULL, device TEXT NOT NULL, kind TEXT NOT NULL,"
 	"  door_id TEXT, granted INTEGER, reason TEXT,"
 	"  person_id TEXT, tenant_id TEXT, visitor_id INTEGER,"
 	"  credential_hash TEXT, detail TEXT);"
-	"CREATE INDEX events_at ON events(at_ms);"
 	/* the outbox is the tail of the journal the office has not acknowledged:
 	 * nothing is copied, and nothing leaves before the acknowledgement */
 	"CREATE VIEW outbox AS SELECT * FROM events WHERE seq >"
