@@ -39,7 +39,7 @@ src_sim    := $(filter-out %_main.c,$(wildcard firmware-glue/sim/*.c))
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 LIBS := $(BUILD)/libaccess.a $(BUILD)/libglue.a $(BUILD)/libsim.a $(BUILD)/libcommon.a
-PROGS := $(BUILD)/seuilctl $(BUILD)/pn532-sim
+PROGS := $(BUILD)/seuilctl $(if $(wildcard firmware-glue/sim/pn532_sim_main.c),$(BUILD)/pn532-sim)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
