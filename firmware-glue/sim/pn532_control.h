@@ -9,6 +9,17 @@
  *   quit                                             stop the emulator
  *
  * Every line is answered with one line: `ok` or `error <reason>`.
+ *
+ * insert: the UID has 4, 7 or 10 bytes (anything else is an error); ATQA
+ * and SAK default by UID length (see pn532_card_init()).  ats= is the ATS
+ * without its length byte TL and makes the card ISO14443-4: its SAK gets
+ * bit 0x20 (SAK 20 when sak= is not given).  A SAK with bit 0x20 and no
+ * ats= gets the ATS 75 77 81 02 80.  A new insert replaces the card in the
+ * field; a pending poll sees the new card at once.
+ *
+ * vanish closes the pty and removes the link; neither `fault none` nor
+ * `insert` brings it back: `reappear` makes a new pty behind the same link
+ * path, with the chip back to its power-on state and the card kept.
  * Pure parsing: no I/O, no allocation; safe from any thread.
  */
 #ifndef SEUIL_PN532_CONTROL_H

@@ -593,7 +593,8 @@ static void cmd_write_register(struct pn532_emu *emu, const uint8_t *a, size_t n
 	reply_begin(out, PN532_CMD_WRITE_REGISTER);
 }
 
-static void cmd_rf_configuration(struct pn532_emu *emu, const uint8_t *a, size_t n, struct pn532_emu_reply *out)
+static void cmd_rf_configuration(struct pn532_emu *emu, const uint8_t *a, size_t n,
+				 struct pn532_emu_reply *out)
 {
 	size_t want;
 
@@ -713,7 +714,8 @@ static void cmd_in_release(struct pn532_emu *emu, uint8_t cmd, const uint8_t *a,
 	reply_put(out, PN532_STATUS_OK);
 }
 
-void pn532_emu_command(struct pn532_emu *emu, const uint8_t *payload, size_t len, struct pn532_emu_reply *out)
+void pn532_emu_command(struct pn532_emu *emu, const uint8_t *payload, size_t len,
+		       struct pn532_emu_reply *out)
 {
 	const uint8_t *a;
 	uint8_t cmd;

@@ -123,7 +123,8 @@ void pn532_emu_set_script(struct pn532_emu *emu, struct pn532_script *script);
  * parameters, get the syntax-error payload 7F.  A new command replaces a
  * pending poll.  Fills *out.
  */
-void pn532_emu_command(struct pn532_emu *emu, const uint8_t *payload, size_t len, struct pn532_emu_reply *out);
+void pn532_emu_command(struct pn532_emu *emu, const uint8_t *payload, size_t len,
+		       struct pn532_emu_reply *out);
 
 /*
  * Puts card in the field (replacing any card there).  If a pending poll

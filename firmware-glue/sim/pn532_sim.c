@@ -74,6 +74,10 @@ struct pn532_sim {
 	bool deadline_armed; /* a pending poll with a time limit */
 	int64_t deadline_ms;
 
+	/* the last card inserted, masked in the debug log even after its removal */
+	struct pn532_card logged_card;
+	bool has_logged_card;
+
 	bool fault_bad_checksum;
 	bool fault_garbage;
 	bool fault_mute;
@@ -122,7 +126,7 @@ static void uid_hint(const struct pn532_card *card, char *out, size_t cap)
  */
 static void sim_log_bytes(struct pn532_sim *sim, const char *what, const uint8_t *bytes, size_t n)
 {
-	const struct pn532_card *card = pn532_emu_card(sim->emu);
+	const struct pn532_card *card = sim->has_logged_card ? &sim->logged_card : NULL;
 	bool mask[SIM_LOG_BYTES_MAX];
 	char text[SIM_LOG_BYTES_MAX * 3 + 8];
 	size_t shown = n < SIM_LOG_BYTES_MAX ? n : SIM_LOG_BYTES_MAX;
@@ -429,8 +433,14 @@ static void device_read(struct pn532_sim *sim)
 		if (n < 0 && errno == EAGAIN)
 			return;
 		if (n <= 0) {
-			/* EIO: no slave open, which our own descriptor prevents; do not spin on it */
-			log_warn("pty read: %s", n == 0 ? "end of file" : strerror(errno));
+			/*
+			 * EIO would mean no slave is open, which our own descriptor
+			 * prevents.  Should it happen anyway, close the device like
+			 * `fault vanish` rather than spin on a hung-up pty.
+			 */
+			log_warn("pty read: %s; device closed, `reappear` re-creates it",
+				 n == 0 ? "end of file" : strerror(errno));
+			device_close(sim);
 			return;
 		}
 		sim->in_len += (size_t)n;
@@ -514,6 +524,8 @@ static void insert_card(struct pn532_sim *sim, const struct pn532_card *card)
 	uid_hint(card, hint, sizeof(hint));
 	log_info("card inserted: UID %s ATQA %02X%02X SAK %02X%s", hint, card->atqa[0], card->atqa[1], card->sak,
 		 pn532_card_is_iso14443_4(card) ? " ISO14443-4" : "");
+	sim->logged_card = *card;
+	sim->has_logged_card = true;
 	pn532_emu_insert(sim->emu, card, &reply);
 	if (reply.outcome == PN532_EMU_REPLY)
 		log_debug("pending poll answered at once");

@@ -251,6 +251,65 @@ check "reappear when present is an error" sh -c "! '$SIM' --control '$CTL' --sen
 
 check "unknown fault refused" sh -c "! '$SIM' --control '$CTL' --send 'fault fire' >/dev/null"
 
+# ---- raw frames on the pty, without libnfc ----
+
+# frame PAYLOADHEX: the hex of a PN532 frame carrying PAYLOADHEX (TFI included),
+# normal up to 255 bytes, extended above; written independently of pn532_frame.c
+frame() {
+	local p=$1 n=$((${#1} / 2)) sum=0 i hi lo
+	for ((i = 0; i < ${#p}; i += 2)); do
+		sum=$(((sum + 16#${p:i:2}) & 255))
+	done
+	if [ "$n" -le 255 ]; then
+		printf '0000ff%02x%02x%s%02x00' "$n" $(((256 - n) & 255)) "$p" $(((256 - sum) & 255))
+	else
+		hi=$((n >> 8))
+		lo=$((n & 255))
+		printf '0000ffffff%02x%02x%02x%s%02x00' "$hi" "$lo" $(((256 - hi - lo) & 255)) "$p" \
+			$(((256 - sum) & 255))
+	fi
+}
+
+ACK=0000ff00ff00
+
+# raw REQUESTHEX NBYTES: writes the bytes to the pty, prints the hex of the
+# NBYTES read back (fewer after 2 s).  In a subshell, so that the pty can
+# never become this script's controlling terminal.
+raw() {
+	(
+		exec 3<>"$LINK" || exit 1
+		local h=$1 i
+		for ((i = 0; i < ${#h}; i += 2)); do
+			printf "\\x${h:i:2}"
+		done >&3
+		timeout 2 head -c "$2" <&3 | od -An -v -tx1 | tr -d ' \n'
+	)
+}
+
+# raw_is REQUESTHEX EXPECTEDHEX
+raw_is() {
+	local got
+	got=$(raw "$1" $((${#2} / 2)))
+	[ "$got" = "$2" ] || { echo "# sent $1, expected $2, got $got"; return 1; }
+}
+
+FW=$(frame d50332010607)
+check "raw: GetFirmwareVersion answers ACK then PN532 v1.6" raw_is "$(frame d402)" "$ACK$FW"
+check "raw: a NACK gets the last response again" raw_is 0000ffff0000 "$FW"
+check "raw: wake-up preamble before a command is skipped" \
+	raw_is "555500000000000000000000000000$(frame d402)" "$ACK$FW"
+check "raw: an unknown command gets the syntax-error frame" raw_is "$(frame d404)" "${ACK}0000ff01ff7f8100"
+check "raw: ReadRegister of several addresses" \
+	raw_is "$(frame d408630211ffb022)$(frame d40663026302ffb0)" "$ACK$(frame d509)$ACK$(frame d507111122)"
+LONG=$(printf '5a%.0s' $(seq 257))
+check "raw: extended frames in and out (Diagnose echo of 257 bytes)" \
+	raw_is "$(frame d40000$LONG)" "$ACK$(frame d50100$LONG)"
+check "raw: a frame with a bad data checksum is ignored, the next one answered" \
+	raw_is "0000ff02fed4022b00$(frame d402)" "$ACK$FW"
+check "raw: InListPassiveTarget with a card" \
+	raw_is "$(frame d44a0100)" "$ACK$(frame d54b01010044000704a1b2c3d4e5f6)"
+check "after raw frames: nfc-list still sees the card" list_shows 04A1B2C3D4E5F6 0044 00
+
 # ---- shutdown ----
 
 quit_ends() {
@@ -262,10 +321,20 @@ quit_ends() {
 }
 check "quit ends the emulator with status 0 and removes link and socket" quit_ends
 
-sigterm_ends() {
-	"$SIM" --link "$DIR/second" --control "$DIR/ctl2" 2>"$DIR/sim2.log" &
+verbose_masks_uid() {
+	"$SIM" --link "$DIR/second" --control "$DIR/ctl2" --verbose 2>"$DIR/sim2.log" &
 	SIM2_PID=$!
 	wait_for "$DIR/ctl2" || return 1
+	"$SIM" --control "$DIR/ctl2" --send "insert 04A1B2C3D4E5F6" >/dev/null || return 1
+	LIBNFC_DEFAULT_DEVICE="pn532_uart:$DIR/second" timeout 30 nfc-list >"$DIR/list2.out" 2>&1
+	grep -q "UID (NFCID1): $(uid_pattern 04A1B2C3D4E5F6)" "$DIR/list2.out" &&
+		grep -q "debug: chip > host" "$DIR/sim2.log" &&
+		! grep -qi -e "A1 B2 C3 D4" -e "B2 C3 D4 E5" -e "C3 D4 E5 F6" -e 04A1B2C3D4E5F6 "$DIR/sim2.log"
+}
+check "--verbose logs frames at debug level with the UID masked" verbose_masks_uid
+
+sigterm_ends() {
+	[ -n "$SIM2_PID" ] || return 1
 	kill -TERM "$SIM2_PID"
 	wait "$SIM2_PID"
 	local rc=$?

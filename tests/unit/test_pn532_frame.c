@@ -29,6 +29,11 @@ static void assert_bytes(const uint8_t *got, size_t got_len, const uint8_t *want
 
 /* ---- frame codec ---- */
 
+static enum pn532_frame_kind parse(const uint8_t *buf, size_t len, struct pn532_frame *f)
+{
+	return pn532_frame_parse(buf, len, PN532_FRAME_PAYLOAD_MAX, f);
+}
+
 static void test_pn532_frame__normal(void **state)
 {
 	/* libnfc's SAMConfiguration(normal mode) as seen on the wire */
@@ -38,7 +43,7 @@ static void test_pn532_frame__normal(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal(pn532_frame_parse(wire, sizeof(wire), PN532_FRAME_PAYLOAD_MAX, &f), PN532_FRAME_NORMAL);
+	assert_int_equal(parse(wire, sizeof(wire), &f), PN532_FRAME_NORMAL);
 	assert_int_equal(f.consumed, sizeof(wire));
 	assert_bytes(f.payload, f.payload_len, BYTES(0xD4, 0x14, 0x01));
 
@@ -61,7 +66,7 @@ static void test_pn532_frame__largest_normal(void **state)
 	assert_int_equal(n, sizeof(payload) + 7);
 	assert_int_equal(frame[3], 0xFF);
 	assert_int_equal(frame[4], 0x01);
-	assert_int_equal(pn532_frame_parse(frame, n, PN532_FRAME_PAYLOAD_MAX, &f), PN532_FRAME_NORMAL);
+	assert_int_equal(parse(frame, n, &f), PN532_FRAME_NORMAL);
 	assert_bytes(f.payload, f.payload_len, payload, sizeof(payload));
 }
 
@@ -79,12 +84,11 @@ static void test_pn532_frame__extended(void **state)
 	assert_int_equal(n, sizeof(payload) + 10);
 	assert_int_equal(n, PN532_FRAME_MAX);
 	assert_bytes(frame, 8, BYTES(0x00, 0x00, 0xFF, 0xFF, 0xFF, 0x01, 0x09, 0xF6));
-	assert_int_equal(pn532_frame_parse(frame, n, PN532_FRAME_PAYLOAD_MAX, &f), PN532_FRAME_EXTENDED);
+	assert_int_equal(parse(frame, n, &f), PN532_FRAME_EXTENDED);
 	assert_int_equal(f.consumed, n);
 	assert_bytes(f.payload, f.payload_len, payload, sizeof(payload));
 	/* a small payload in an extended frame is legal too */
-	assert_int_equal(pn532_frame_parse(BYTES(0x00, 0x00, 0xFF, 0xFF, 0xFF, 0x00, 0x02, 0xFE, 0xD4, 0x02, 0x2A, 0x00),
-					   PN532_FRAME_PAYLOAD_MAX, &f),
+	assert_int_equal(parse(BYTES(0x00, 0x00, 0xFF, 0xFF, 0xFF, 0x00, 0x02, 0xFE, 0xD4, 0x02, 0x2A, 0x00), &f),
 			 PN532_FRAME_EXTENDED);
 	assert_bytes(f.payload, f.payload_len, BYTES(0xD4, 0x02));
 }
@@ -97,10 +101,10 @@ static void test_pn532_frame__ack(void **state)
 	(void)state;
 	assert_int_equal(pn532_frame_build_ack(frame, sizeof(frame)), 6);
 	assert_bytes(frame, 6, BYTES(0x00, 0x00, 0xFF, 0x00, 0xFF, 0x00));
-	assert_int_equal(pn532_frame_parse(frame, 6, PN532_FRAME_PAYLOAD_MAX, &f), PN532_FRAME_ACK);
+	assert_int_equal(parse(frame, 6, &f), PN532_FRAME_ACK);
 	assert_int_equal(f.consumed, 6);
 	/* the postamble may still be on its way */
-	assert_int_equal(pn532_frame_parse(frame, 5, PN532_FRAME_PAYLOAD_MAX, &f), PN532_FRAME_ACK);
+	assert_int_equal(parse(frame, 5, &f), PN532_FRAME_ACK);
 	assert_int_equal(f.consumed, 5);
 	assert_int_equal(pn532_frame_build_ack(frame, 5), 0);
 }
@@ -113,7 +117,7 @@ static void test_pn532_frame__nack(void **state)
 	(void)state;
 	assert_int_equal(pn532_frame_build_nack(frame, sizeof(frame)), 6);
 	assert_bytes(frame, 6, BYTES(0x00, 0x00, 0xFF, 0xFF, 0x00, 0x00));
-	assert_int_equal(pn532_frame_parse(frame, 6, PN532_FRAME_PAYLOAD_MAX, &f), PN532_FRAME_NACK);
+	assert_int_equal(parse(frame, 6, &f), PN532_FRAME_NACK);
 	assert_int_equal(f.consumed, 6);
 }
 
@@ -126,7 +130,7 @@ static void test_pn532_frame__syntax_error_frame(void **state)
 	(void)state;
 	n = pn532_frame_build(BYTES(PN532_SYNTAX_ERROR), frame, sizeof(frame));
 	assert_bytes(frame, n, BYTES(0x00, 0x00, 0xFF, 0x01, 0xFF, 0x7F, 0x81, 0x00));
-	assert_int_equal(pn532_frame_parse(frame, n, PN532_FRAME_PAYLOAD_MAX, &f), PN532_FRAME_NORMAL);
+	assert_int_equal(parse(frame, n, &f), PN532_FRAME_NORMAL);
 	assert_true(pn532_frame_is_syntax_error(&f));
 }
 
@@ -137,17 +141,16 @@ static void test_pn532_frame__bad_length_checksum(void **state)
 	struct pn532_frame f;
 
 	(void)state;
-	assert_int_equal(pn532_frame_parse(wire, sizeof(wire), PN532_FRAME_PAYLOAD_MAX, &f), PN532_FRAME_ERROR);
+	assert_int_equal(parse(wire, sizeof(wire), &f), PN532_FRAME_ERROR);
 	assert_non_null(f.error);
 	/* only the start code is dropped: the length cannot be trusted */
 	assert_int_equal(f.consumed, 3);
 	/* resynchronises on the next frame */
-	assert_int_equal(pn532_frame_parse(wire + f.consumed, sizeof(wire) - f.consumed, PN532_FRAME_PAYLOAD_MAX, &f),
+	assert_int_equal(parse(wire + f.consumed, sizeof(wire) - f.consumed, &f),
 			 PN532_FRAME_NORMAL);
 	assert_bytes(f.payload, f.payload_len, BYTES(0xD4, 0x02));
 	/* extended frame with a bad LCS */
-	assert_int_equal(pn532_frame_parse(BYTES(0x00, 0x00, 0xFF, 0xFF, 0xFF, 0x00, 0x02, 0xFF, 0xD4, 0x02, 0x2A, 0x00),
-					   PN532_FRAME_PAYLOAD_MAX, &f),
+	assert_int_equal(parse(BYTES(0x00, 0x00, 0xFF, 0xFF, 0xFF, 0x00, 0x02, 0xFF, 0xD4, 0x02, 0x2A, 0x00), &f),
 			 PN532_FRAME_ERROR);
 }
 
@@ -157,15 +160,14 @@ static void test_pn532_frame__bad_data_checksum(void **state)
 	struct pn532_frame f;
 
 	(void)state;
-	assert_int_equal(pn532_frame_parse(wire, sizeof(wire), PN532_FRAME_PAYLOAD_MAX, &f), PN532_FRAME_ERROR);
+	assert_int_equal(parse(wire, sizeof(wire), &f), PN532_FRAME_ERROR);
 	assert_int_equal(f.consumed, sizeof(wire)); /* the checksummed length is trusted */
 	assert_null(f.payload);
 	/* a wrong postamble is refused too */
-	assert_int_equal(pn532_frame_parse(BYTES(0x00, 0x00, 0xFF, 0x03, 0xFD, 0xD4, 0x14, 0x01, 0x17, 0x42),
-					   PN532_FRAME_PAYLOAD_MAX, &f),
+	assert_int_equal(parse(BYTES(0x00, 0x00, 0xFF, 0x03, 0xFD, 0xD4, 0x14, 0x01, 0x17, 0x42), &f),
 			 PN532_FRAME_ERROR);
 	/* and an empty frame (LEN 0, LCS 0) */
-	assert_int_equal(pn532_frame_parse(BYTES(0x00, 0x00, 0xFF, 0x00, 0x00, 0x00, 0x00), PN532_FRAME_PAYLOAD_MAX, &f),
+	assert_int_equal(parse(BYTES(0x00, 0x00, 0xFF, 0x00, 0x00, 0x00, 0x00), &f),
 			 PN532_FRAME_ERROR);
 }
 
@@ -178,12 +180,12 @@ static void test_pn532_frame__truncated(void **state)
 
 	(void)state;
 	for (len = 0; len < sizeof(wire); len++) {
-		assert_int_equal(pn532_frame_parse(wire, len, PN532_FRAME_PAYLOAD_MAX, &f), PN532_FRAME_INCOMPLETE);
+		assert_int_equal(parse(wire, len, &f), PN532_FRAME_INCOMPLETE);
 		/* nothing of a frame that has started may be dropped */
 		assert_true(f.consumed <= 1);
 	}
-	assert_int_equal(pn532_frame_parse(wire, sizeof(wire), PN532_FRAME_PAYLOAD_MAX, &f), PN532_FRAME_NORMAL);
-	assert_int_equal(pn532_frame_parse(wire, 0, PN532_FRAME_PAYLOAD_MAX, &f), PN532_FRAME_INCOMPLETE);
+	assert_int_equal(parse(wire, sizeof(wire), &f), PN532_FRAME_NORMAL);
+	assert_int_equal(parse(wire, 0, &f), PN532_FRAME_INCOMPLETE);
 	assert_int_equal(f.consumed, 0);
 }
 
@@ -197,17 +199,17 @@ static void test_pn532_frame__garbage_before_preamble(void **state)
 	struct pn532_frame f;
 
 	(void)state;
-	assert_int_equal(pn532_frame_parse(wire, sizeof(wire), PN532_FRAME_PAYLOAD_MAX, &f), PN532_FRAME_NORMAL);
+	assert_int_equal(parse(wire, sizeof(wire), &f), PN532_FRAME_NORMAL);
 	assert_int_equal(f.consumed, sizeof(wire));
 	assert_bytes(f.payload, f.payload_len, BYTES(0xD4, 0x14, 0x01));
 	/* pure garbage: all of it can go */
-	assert_int_equal(pn532_frame_parse(noise, sizeof(noise), PN532_FRAME_PAYLOAD_MAX, &f), PN532_FRAME_INCOMPLETE);
+	assert_int_equal(parse(noise, sizeof(noise), &f), PN532_FRAME_INCOMPLETE);
 	assert_int_equal(f.consumed, sizeof(noise));
 	/* but a trailing 00 may start a frame */
-	assert_int_equal(pn532_frame_parse(BYTES(0x13, 0x37, 0x00), PN532_FRAME_PAYLOAD_MAX, &f), PN532_FRAME_INCOMPLETE);
+	assert_int_equal(parse(BYTES(0x13, 0x37, 0x00), &f), PN532_FRAME_INCOMPLETE);
 	assert_int_equal(f.consumed, 2);
 	/* the wake-up alone */
-	assert_int_equal(pn532_frame_parse(wire, 17, PN532_FRAME_PAYLOAD_MAX, &f), PN532_FRAME_INCOMPLETE);
+	assert_int_equal(parse(wire, 17, &f), PN532_FRAME_INCOMPLETE);
 	assert_int_equal(f.consumed, 16);
 }
 
@@ -219,9 +221,7 @@ static void test_pn532_frame__oversized_length(void **state)
 
 	(void)state;
 	/* extended LEN 0x1000 announces more than any PN532 frame: refused before waiting for it */
-	assert_int_equal(pn532_frame_parse(BYTES(0x00, 0x00, 0xFF, 0xFF, 0xFF, 0x10, 0x00, 0xF0, 0xD4),
-					   PN532_FRAME_PAYLOAD_MAX, &f),
-			 PN532_FRAME_ERROR);
+	assert_int_equal(parse(BYTES(0x00, 0x00, 0xFF, 0xFF, 0xFF, 0x10, 0x00, 0xF0, 0xD4), &f), PN532_FRAME_ERROR);
 	assert_int_equal(f.consumed, 3);
 	/* a caller's smaller limit applies to normal frames too */
 	n = pn532_frame_build(BYTES(0xD4, 0x02, 0x03, 0x04), frame, sizeof(frame));
@@ -505,8 +505,8 @@ static void test_pn532_frame__emu_rats_by_hand(void **state)
 
 static int hook_calls;
 
-static int test_hook(void *ctx, const struct pn532_card *card, bool iso_dep, const uint8_t *req, size_t req_len,
-		     uint8_t *resp, size_t cap, size_t *resp_len)
+static int test_hook(void *ctx, const struct pn532_card *card, bool iso_dep, const uint8_t *req,
+		     size_t req_len, uint8_t *resp, size_t cap, size_t *resp_len)
 {
 	(void)ctx;
 	(void)card;
@@ -583,45 +583,47 @@ static void test_pn532_frame__emu_unknown_command(void **state)
 
 /* ---- control lines and scripts ---- */
 
+/* Parses a control line with a fresh error buffer (err holds 128 bytes). */
+static int ctl(const char *line, struct pn532_control *cmd, char *err)
+{
+	err[0] = '\0';
+	return pn532_control_parse(line, strlen(line), cmd, err, 128);
+}
+
 static void test_pn532_frame__control_insert(void **state)
 {
 	struct pn532_control cmd;
 	char err[128] = "";
 
 	(void)state;
-	assert_int_equal(pn532_control_parse("insert 04A1B2C3D4E5F6", 21, &cmd, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(ctl("insert 04A1B2C3D4E5F6", &cmd, err), SEUIL_OK);
 	assert_int_equal(cmd.verb, PN532_CONTROL_INSERT);
 	assert_int_equal(cmd.card.uid_len, 7);
 	assert_int_equal(cmd.card.atqa[1], 0x44);
 	assert_int_equal(cmd.card.sak, 0x00);
 	assert_int_equal(cmd.card.ats_len, 0);
 
-	assert_int_equal(pn532_control_parse("insert 04a1b2c3 atqa=0344 sak=28\r", 33, &cmd, err, sizeof(err)),
+	assert_int_equal(ctl("insert 04a1b2c3 atqa=0344 sak=28\r", &cmd, err),
 			 SEUIL_OK);
 	assert_int_equal(cmd.card.atqa[0], 0x03);
 	assert_int_equal(cmd.card.sak, 0x28);
 	assert_int_equal(cmd.card.ats_len, 5); /* SAK bit 0x20: default ATS */
 
-	assert_int_equal(pn532_control_parse("insert 0102030405060708090A ats=7880", 36, &cmd, err, sizeof(err)),
+	assert_int_equal(ctl("insert 0102030405060708090A ats=7880", &cmd, err),
 			 SEUIL_OK);
 	assert_int_equal(cmd.card.uid_len, 10);
 	assert_int_equal(cmd.card.sak, 0x20);
 	assert_int_equal(cmd.card.ats_len, 2);
 
-	assert_int_equal(pn532_control_parse("insert 0102030405", 17, &cmd, err, sizeof(err)), SEUIL_ERR_INVALID);
+	assert_int_equal(ctl("insert 0102030405", &cmd, err), SEUIL_ERR_INVALID);
 	assert_non_null(strstr(err, "4, 7 or 10"));
-	err[0] = '\0';
-	assert_int_equal(pn532_control_parse("insert 0102030405060708090A0B0C", 31, &cmd, err, sizeof(err)),
+	assert_int_equal(ctl("insert 0102030405060708090A0B0C", &cmd, err),
 			 SEUIL_ERR_INVALID);
-	err[0] = '\0';
-	assert_int_equal(pn532_control_parse("insert 04A1B2C", 14, &cmd, err, sizeof(err)), SEUIL_ERR_INVALID);
-	err[0] = '\0';
-	assert_int_equal(pn532_control_parse("insert 04A1B2C3 sak=123", 23, &cmd, err, sizeof(err)),
+	assert_int_equal(ctl("insert 04A1B2C", &cmd, err), SEUIL_ERR_INVALID);
+	assert_int_equal(ctl("insert 04A1B2C3 sak=123", &cmd, err),
 			 SEUIL_ERR_INVALID);
-	err[0] = '\0';
-	assert_int_equal(pn532_control_parse("insert 04A1B2C3 foo=1", 21, &cmd, err, sizeof(err)), SEUIL_ERR_INVALID);
-	err[0] = '\0';
-	assert_int_equal(pn532_control_parse("insert", 6, &cmd, err, sizeof(err)), SEUIL_ERR_INVALID);
+	assert_int_equal(ctl("insert 04A1B2C3 foo=1", &cmd, err), SEUIL_ERR_INVALID);
+	assert_int_equal(ctl("insert", &cmd, err), SEUIL_ERR_INVALID);
 }
 
 static void test_pn532_frame__control_other(void **state)
@@ -630,25 +632,22 @@ static void test_pn532_frame__control_other(void **state)
 	char err[128] = "";
 
 	(void)state;
-	assert_int_equal(pn532_control_parse("fault bad-checksum", 18, &cmd, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(ctl("fault bad-checksum", &cmd, err), SEUIL_OK);
 	assert_int_equal(cmd.verb, PN532_CONTROL_FAULT);
 	assert_int_equal(cmd.fault, PN532_FAULT_BAD_CHECKSUM);
-	assert_int_equal(pn532_control_parse("  fault   vanish ", 17, &cmd, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(ctl("  fault   vanish ", &cmd, err), SEUIL_OK);
 	assert_int_equal(cmd.fault, PN532_FAULT_VANISH);
 	assert_string_equal(pn532_fault_name(PN532_FAULT_MUTE), "mute");
-	assert_int_equal(pn532_control_parse("remove", 6, &cmd, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(ctl("remove", &cmd, err), SEUIL_OK);
 	assert_int_equal(cmd.verb, PN532_CONTROL_REMOVE);
-	assert_int_equal(pn532_control_parse("reappear", 8, &cmd, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(ctl("reappear", &cmd, err), SEUIL_OK);
 	assert_int_equal(cmd.verb, PN532_CONTROL_REAPPEAR);
-	assert_int_equal(pn532_control_parse("quit", 4, &cmd, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(ctl("quit", &cmd, err), SEUIL_OK);
 	assert_int_equal(cmd.verb, PN532_CONTROL_QUIT);
-	assert_int_equal(pn532_control_parse("fault fire", 10, &cmd, err, sizeof(err)), SEUIL_ERR_INVALID);
-	err[0] = '\0';
-	assert_int_equal(pn532_control_parse("quit now", 8, &cmd, err, sizeof(err)), SEUIL_ERR_INVALID);
-	err[0] = '\0';
-	assert_int_equal(pn532_control_parse("", 0, &cmd, err, sizeof(err)), SEUIL_ERR_INVALID);
-	err[0] = '\0';
-	assert_int_equal(pn532_control_parse("dance", 5, &cmd, err, sizeof(err)), SEUIL_ERR_INVALID);
+	assert_int_equal(ctl("fault fire", &cmd, err), SEUIL_ERR_INVALID);
+	assert_int_equal(ctl("quit now", &cmd, err), SEUIL_ERR_INVALID);
+	assert_int_equal(ctl("", &cmd, err), SEUIL_ERR_INVALID);
+	assert_int_equal(ctl("dance", &cmd, err), SEUIL_ERR_INVALID);
 }
 
 static void test_pn532_frame__script_errors(void **state)
@@ -662,9 +661,7 @@ static void test_pn532_frame__script_errors(void **state)
 	assert_int_equal(pn532_script_parse("00A4 9000\nbad\n", 14, &script, err, sizeof(err)), SEUIL_ERR_INVALID);
 	assert_null(script);
 	assert_non_null(strstr(err, "line 2"));
-	err[0] = '\0';
 	assert_int_equal(pn532_script_parse("00A4 90X0\n", 10, &script, err, sizeof(err)), SEUIL_ERR_INVALID);
-	err[0] = '\0';
 	assert_int_equal(pn532_script_parse("00A4 9000 11\n", 13, &script, err, sizeof(err)), SEUIL_ERR_INVALID);
 	assert_int_equal(pn532_script_parse("\n  # only comments\n\n", 20, &script, err, sizeof(err)), SEUIL_OK);
 	assert_int_equal(pn532_script_count(script), 0);
