@@ -173,12 +173,14 @@ int pn532_control_parse(const char *line, size_t len, struct pn532_control *cmd,
 			return err_set(err, errlen, SEUIL_ERR_INVALID, "unknown fault '%.*s'",
 				       (int)(tok[1].len > 40 ? 40 : tok[1].len), tok[1].s);
 		parsed.fault = (enum pn532_fault)i;
-	} else if (token_is(&tok[0], "remove") || token_is(&tok[0], "reappear") || token_is(&tok[0], "quit")) {
+	} else if (token_is(&tok[0], "remove") || token_is(&tok[0], "reappear") || token_is(&tok[0], "quit") ||
+		   token_is(&tok[0], "state")) {
 		if (n != 1)
 			return err_set(err, errlen, SEUIL_ERR_INVALID, "%.*s takes no argument",
 				       (int)tok[0].len, tok[0].s);
 		parsed.verb = token_is(&tok[0], "remove")     ? PN532_CONTROL_REMOVE
 			      : token_is(&tok[0], "reappear") ? PN532_CONTROL_REAPPEAR
+			      : token_is(&tok[0], "state")    ? PN532_CONTROL_STATE
 							      : PN532_CONTROL_QUIT;
 	} else {
 		return err_set(err, errlen, SEUIL_ERR_INVALID, "unknown command '%.*s'",

@@ -37,7 +37,8 @@ enum pn532_control_verb {
 	PN532_CONTROL_REMOVE,
 	PN532_CONTROL_FAULT,
 	PN532_CONTROL_REAPPEAR,
-	PN532_CONTROL_QUIT
+	PN532_CONTROL_QUIT,
+	PN532_CONTROL_STATE   /* answers "ok card=present|none poll=pending|idle device=open|vanished" */
 };
 
 enum pn532_fault {

@@ -593,6 +593,13 @@ static void control_execute(struct pn532_sim *sim, const char *line, size_t len,
 		}
 		log_info("device reappeared: %s -> %s", sim->link_path, sim->pty_name);
 		break;
+	case PN532_CONTROL_STATE:
+		/* lets a test or a benchmark wait until the host is polling */
+		snprintf(reply, cap, "ok card=%s poll=%s device=%s",
+			 pn532_emu_card(sim->emu) != NULL ? "present" : "none",
+			 pn532_emu_pending(sim->emu) ? "pending" : "idle",
+			 sim->master_fd >= 0 ? "open" : "vanished");
+		break;
 	case PN532_CONTROL_QUIT:
 		log_info("quit requested");
 		sim->quit = true;

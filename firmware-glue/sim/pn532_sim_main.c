@@ -38,6 +38,8 @@ static void usage(FILE *f)
 	      "                                     mute: until `fault none`; vanish: pty closed and\n"
 	      "                                     link removed until `reappear`\n"
 	      "                        reappear     re-create a vanished pty and its link\n"
+	      "                        state        answers `ok card=present|none poll=pending|idle\n"
+	      "                                     device=open|vanished`\n"
 	      "                        quit         stop (exit status 0)\n"
 	      "  --apdu-script FILE  lines `REQUESTHEX RESPONSEHEX` answering card exchanges;\n"
 	      "                      `*` matches any request, `HEX*` a prefix; default answer 6A82\n"
@@ -108,7 +110,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		printf("%s\n", reply);
-		return strcmp(reply, "ok") == 0 ? 0 : 1;
+		return strncmp(reply, "ok", 2) == 0 && (reply[2] == '\0' || reply[2] == ' ') ? 0 : 1;
 	}
 
 	if (opt.link_path == NULL) {
