@@ -51,14 +51,5 @@ struct pn532_emu *pn532_sim_emu(struct pn532_sim *sim);
 /* The pty the link currently points to ("" while vanished); owned by sim. */
 const char *pn532_sim_pty_name(const struct pn532_sim *sim);
 
-/*
- * Client side of the control socket: sends line (no newline) to the
- * emulator listening at control_path and stores its one-line answer,
- * without the newline, in reply (cap bytes).  Waits at most timeout_ms for
- * the answer.  Returns SEUIL_OK when an answer came (whatever it says),
- * else an error code with a message in err.
- */
-int pn532_sim_send(const char *control_path, const char *line, int timeout_ms, char *reply, size_t cap,
-		   char *err, size_t errlen);
 
 #endif

@@ -14,6 +14,7 @@
 #include "err.h"
 #include "log.h"
 #include "pn532_sim.h"
+#include "sim_client.h"
 
 #define SEND_TIMEOUT_MS 10000
 
@@ -104,8 +105,8 @@ int main(int argc, char **argv)
 			log_error("--send needs --control PATH");
 			return 2;
 		}
-		if (pn532_sim_send(opt.control_path, send_line, SEND_TIMEOUT_MS, reply, sizeof(reply), err,
-				   sizeof(err)) != SEUIL_OK) {
+		if (sim_send_line(opt.control_path, send_line, SEND_TIMEOUT_MS, reply, sizeof(reply), err,
+				  sizeof(err)) != SEUIL_OK) {
 			log_error("%s", err);
 			return 1;
 		}
