@@ -226,7 +226,6 @@ static void on_record(int term, void *ctx)
 			import_row(c);
 	}
 	free_fields(c);
-	c->record_line = c->line + 1;
 }
 
 static unsigned char detect_delimiter(const char *buf, size_t len)
@@ -275,6 +274,10 @@ int directory_import_csv(struct store *st, const char *buf, size_t len, unsigned
 	while (off < len && c.rc == SEUIL_OK) {
 		const char *nl = memchr(buf + off, '\n', len - off);
 		size_t n = nl != NULL ? (size_t)(nl - (buf + off)) + 1 : len - off;
+		/* between records (libcsv's ROW_NOT_BEGUN, 0): the next one starts here,
+		 * blank lines included */
+		if (parser.pstate == 0)
+			c.record_line = c.line;
 		if (csv_parse(&parser, buf + off, n, on_field, on_record, &c) != n) {
 			c.rc = err_set(err, errlen, SEUIL_ERR_INVALID, "line %ld: %s", c.line,
 				       csv_strerror(csv_error(&parser)));

@@ -223,11 +223,13 @@ static int exec_count(struct store *st, const char *sql, int64_t arg, const char
 int journal_purge(struct store *st, int64_t now_ms, struct journal_purge_counts *out, char *err,
 		  size_t errlen)
 {
-	/* what the office has not acknowledged stays, however old; a full scan,
-	 * once a day, rather than an index every decision would have to write */
+	/* a full scan, once a day, rather than an index every decision would
+	 * write.  Where an office syncs, what it has not acknowledged stays until
+	 * it has; a site without an office still forgets after the retention */
 	static const char del_events[] =
-		"DELETE FROM events WHERE at_ms < ?1 AND seq <= coalesce((SELECT CAST(value AS INTEGER)"
-		" FROM sync_state WHERE key = 'acked_seq'), 0)";
+		"DELETE FROM events WHERE at_ms < ?1 AND (seq <= coalesce((SELECT CAST(value AS INTEGER)"
+		" FROM sync_state WHERE key = 'acked_seq'), 0)"
+		" OR NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'acked_seq'))";
 	static const char keep_floor[] =
 		"INSERT INTO settings(key, value) SELECT 'seq_floor', coalesce(max(seq), 0) FROM events WHERE true"
 		" ON CONFLICT(key) DO UPDATE SET value = excluded.value";

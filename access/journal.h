@@ -82,7 +82,9 @@ struct journal_purge_counts {
  * Removes what is older than the retention at now_ms: events before the same
  * instant three calendar months earlier (setting event_retention_months),
  * visitors created and invites dated more than visitor_retention_days ago.
- * Unacknowledged outbox rows are kept.  One transaction; journals the purge.
+ * Where an office syncs (an acknowledgement was ever stored), events it has
+ * not acknowledged are kept until it has; on a site without an office the
+ * retention applies to every event.  One transaction; journals the purge.
  */
 int journal_purge(struct store *st, int64_t now_ms, struct journal_purge_counts *out, char *err,
 		  size_t errlen);

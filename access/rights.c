@@ -316,13 +316,10 @@ static int check_profiles(struct store *st, const struct when *w, struct access_
 static int count_recent_unknown(struct store *st, const struct access_decision *d, int *count,
 				char *err, size_t errlen)
 {
-	/* the newest events only: one door cannot see more in a minute, and
-	 * past this many the card is throttled anyway */
+	/* through the partial index on refusals of unknown cards */
 	static const char sql[] =
-		"SELECT count(*) FROM (SELECT at_ms, credential_hash, reason FROM events"
-		" ORDER BY seq DESC LIMIT 256)"
-		" WHERE at_ms > ?2 AND at_ms <= ?3"
-		" AND credential_hash = ?1 AND reason IN ('unknown_credential', 'throttled')";
+		"SELECT count(*) FROM events WHERE credential_hash = ?1 AND at_ms > ?2 AND at_ms <= ?3"
+		" AND reason IN ('unknown_credential', 'throttled')";
 	sqlite3_stmt *stmt = store_stmt(st, sql, err, errlen);
 	int rc;
 

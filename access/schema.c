@@ -123,6 +123,10 @@ static const char schema_v1[] =
 	"  credential_hash TEXT, detail TEXT);"
 	/* the outbox is the tail of the journal the office has not acknowledged:
 	 * nothing is copied, and nothing leaves before the acknowledgement */
+	/* only refusals of unknown cards: throttling looks them up, and a
+	 * granted decision does not write this index */
+	"CREATE INDEX events_unknown ON events(credential_hash, at_ms)"
+	"  WHERE reason IN ('unknown_credential', 'throttled');"
 	"CREATE VIEW outbox AS SELECT * FROM events WHERE seq >"
 	"  coalesce((SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = 'acked_seq'), 0);"
 	/* sync bookkeeping and the kiosk's requests to seuil-sync */
@@ -143,7 +147,7 @@ static int schema_v1_settings(struct store *st, char *err, size_t errlen)
 		{ "journal_key", hex },
 		{ "device_id", "kiosk-1" },
 		{ "visitor_retention_days", "30" },
-		{ "event_retention_days", "92" },
+		{ "event_retention_months", "3" },
 		{ "lockdown", "0" },
 	};
 

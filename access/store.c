@@ -147,26 +147,41 @@ static int pragma_int(struct store *st, const char *sql, int *value)
 	return rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
-/* checks what is in the file and migrates it; called inside BEGIN IMMEDIATE */
-static int store_upgrade(struct store *st, char *err, size_t errlen)
+/*
+ * Refuses what is not a Seuil database, or one from a newer Seuil, before
+ * anything is written to the file: a refused file must stay byte for byte
+ * as it was.  *version receives the schema version found.
+ */
+static int store_check(struct store *st, int *version, char *err, size_t errlen)
 {
-	int version = 0, app = 0, tables = 0, rc;
-	char sql[64];
+	int app = 0, tables = 0;
 
-	if (pragma_int(st, "PRAGMA user_version", &version) != SQLITE_OK ||
+	if (pragma_int(st, "PRAGMA user_version", version) != SQLITE_OK ||
 	    pragma_int(st, "PRAGMA application_id", &app) != SQLITE_OK ||
 	    pragma_int(st, "SELECT count(*) FROM sqlite_schema", &tables) != SQLITE_OK)
 		return store_db_error(st, "reading the schema version", err, errlen);
 	if (app != 0 && app != STORE_APPLICATION_ID)
 		return err_set(err, errlen, SEUIL_ERR_INVALID, "%s is not a Seuil database", st->path);
-	if (version > STORE_SCHEMA_VERSION)
+	if (*version > STORE_SCHEMA_VERSION)
 		return err_set(err, errlen, SEUIL_ERR_SCHEMA,
 			       "%s has schema version %d but this Seuil knows up to version %d: "
 			       "upgrade Seuil before using this database",
-			       st->path, version, STORE_SCHEMA_VERSION);
-	if (version == 0 && tables > 0)
+			       st->path, *version, STORE_SCHEMA_VERSION);
+	if (*version == 0 && tables > 0)
 		return err_set(err, errlen, SEUIL_ERR_INVALID,
 			       "%s holds tables of another program, not a Seuil database", st->path);
+	return SEUIL_OK;
+}
+
+/* migrates an older schema; called inside BEGIN IMMEDIATE */
+static int store_upgrade(struct store *st, char *err, size_t errlen)
+{
+	int version = 0, rc;
+	char sql[64];
+
+	/* again under the write lock: another process may have migrated meanwhile */
+	if ((rc = store_check(st, &version, err, errlen)) != SEUIL_OK)
+		return rc;
 	st->schema_version = version;
 	if (version == STORE_SCHEMA_VERSION)
 		return SEUIL_OK;
@@ -181,19 +196,23 @@ static int store_upgrade(struct store *st, char *err, size_t errlen)
 
 static int store_configure(struct store *st, char *err, size_t errlen)
 {
-	int rc;
+	int rc, version = 0;
 
 	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(st->db, 0);
-	/* WAL lets the kiosk read while seuil-sync writes; FULL makes every commit
-	 * (a journal append) durable before the next decision */
-	if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(st->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK ||
+	/* connection settings first: they change nothing in the file */
+	if (sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(st->db, "PRAGMA trusted_schema = OFF", NULL, NULL, NULL) != SQLITE_OK ||
 	    /* room for the whole credential index of a large site (100,000 badges),
 	     * so that a decision reads no page from the kernel */
 	    sqlite3_exec(st->db, "PRAGMA cache_size = -8192", NULL, NULL, NULL) != SQLITE_OK)
+		return store_db_error(st, "configuring the database", err, errlen);
+	if ((rc = store_check(st, &version, err, errlen)) != SEUIL_OK)
+		return rc;
+	/* WAL lets the kiosk read while seuil-sync writes; FULL makes every commit
+	 * (a journal append) durable before the next decision */
+	if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(st->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK)
 		return store_db_error(st, "configuring the database", err, errlen);
 	rc = store_begin(st, err, errlen);
 	if (rc != SEUIL_OK)
