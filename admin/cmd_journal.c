@@ -113,7 +113,7 @@ static const char purge_usage[] =
 	"usage: seuilctl purge [--db PATH] [--at ISO8601]\n"
 	"Deletes journal events older than three months and visitor records older\n"
 	"than the visitor_retention_days setting (default 30), as of --at (default\n"
-	"now).  Events not yet acknowledged by the office stay in the outbox.\n";
+	"now).  Where an office syncs, events it has not acknowledged are kept.\n";
 
 int cmd_purge(int argc, char **argv)
 {
