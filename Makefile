@@ -25,7 +25,7 @@ WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS_ALL))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS_ALL)) $(CSV_LIBS) -lpthread -lm
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Icommon -Iaccess -Ifirmware-glue -Ifirmware-glue/sim -MMD -MP $(PKG_CFLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Icommon -Iaccess -Ifirmware-glue -Ifirmware-glue/sim -Ikiosk -MMD -MP $(PKG_CFLAGS)
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDSAN := -fsanitize=address,undefined
@@ -34,12 +34,13 @@ endif
 src_common := $(wildcard common/*.c)
 src_access := $(wildcard access/*.c)
 src_admin  := $(wildcard admin/*.c)
+src_kiosk  := $(wildcard kiosk/*.c)
 src_glue   := $(filter-out %_main.c,$(wildcard firmware-glue/*.c))
 src_sim    := $(filter-out %_main.c,$(wildcard firmware-glue/sim/*.c))
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 LIBS := $(BUILD)/libaccess.a $(BUILD)/libglue.a $(BUILD)/libsim.a $(BUILD)/libcommon.a
-PROGS := $(BUILD)/seuilctl $(if $(wildcard firmware-glue/sim/pn532_sim_main.c),$(BUILD)/pn532-sim)
+PROGS := $(BUILD)/seuilctl $(BUILD)/seuil $(if $(wildcard firmware-glue/sim/pn532_sim_main.c),$(BUILD)/pn532-sim)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -73,6 +74,9 @@ $(BUILD)/lib%.a:
 
 $(BUILD)/seuilctl: $(call obj,$(src_admin)) $(LIBS)
 	$(CC) $(LDSAN) -o $@ $(call obj,$(src_admin)) $(LIBS) $(PKG_LIBS)
+
+$(BUILD)/seuil: $(call obj,$(src_kiosk)) $(LIBS)
+	$(CC) $(LDSAN) -o $@ $(call obj,$(src_kiosk)) $(LIBS) $(PKG_LIBS)
 
 $(BUILD)/pn532-sim: $(call obj,firmware-glue/sim/pn532_sim_main.c) $(LIBS)
 	$(CC) $(LDSAN) -o $@ $< $(LIBS) $(PKG_LIBS)

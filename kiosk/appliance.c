@@ -1,0 +1,409 @@
+/*
+ * appliance.c - the headless door loop: poll() over the reader's pipe, the
+ * door's inputs and a signalfd, with the door state machine's deadlines,
+ * the watchdog and the idle checkpoint as the timeout.  It owns no screen
+ * and never opens a network socket.
+ */
+#include "appliance.h"
+
+#include "door.h"
+#include "err.h"
+#include "journal.h"
+#include "log.h"
+#include "reader.h"
+#include "rights.h"
+#include "store.h"
+#include "uid.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_DOOR_FDS 16
+#define CHECKPOINT_IDLE_MS 2000
+#define READER_STALL_MS 5000
+
+struct appliance {
+	const struct seuil_config *cfg;
+	struct store *st;
+	struct reader *reader;
+	struct door_backend *door;
+	struct door_state ds;
+	struct door_config dc;
+	int sigfd;
+	uint64_t watchdog_usec;
+	int64_t last_watchdog;
+	bool watchdog_withheld;
+	int64_t last_write; /* monotonic ms of the last journal append, 0 when checkpointed */
+};
+
+/* the door a fatal signal must lock; set once the backend is open */
+static struct door_backend *volatile fatal_door;
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void on_fatal_signal(int sig)
+{
+	/* the strike must not stay released behind a crashed process */
+	if (fatal_door != NULL)
+		door_backend_safe(fatal_door);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_fatal_handlers(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_fatal_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+static void backend_config(const struct seuil_config *cfg, struct door_backend_config *bc)
+{
+	door_backend_config_defaults(bc);
+	bc->kind = cfg->door_backend;
+	bc->maglock = cfg->maglock;
+	bc->chip = cfg->gpio_chip;
+	bc->relay = cfg->gpio_relay;
+	bc->contact = cfg->gpio_contact;
+	bc->rex = cfg->gpio_rex;
+	bc->fire = cfg->gpio_fire;
+	bc->tamper = cfg->gpio_tamper;
+	bc->led_green = cfg->gpio_led_green;
+	bc->led_red = cfg->gpio_led_red;
+	bc->buzzer = cfg->gpio_buzzer;
+	bc->inputs_active_low = cfg->gpio_inputs_active_low;
+	bc->log_path = cfg->sim_log;
+	bc->control_path = cfg->sim_control;
+}
+
+static void journal_alarm(struct appliance *app, unsigned bits, const char *what, int64_t now)
+{
+	char err[256] = "";
+
+	for (unsigned bit = 1; bit <= DOOR_ALARM_FIRE; bit <<= 1) {
+		struct journal_event ev;
+		if (!(bits & bit))
+			continue;
+		journal_event_init(&ev, "alarm", now);
+		snprintf(ev.door, sizeof(ev.door), "%s", app->cfg->door);
+		snprintf(ev.reason, sizeof(ev.reason), "%s", door_alarm_name((enum door_alarm)bit));
+		snprintf(ev.detail, sizeof(ev.detail), "%s", what);
+		if (strcmp(what, "raised") == 0)
+			log_warn("door alarm: %s", ev.reason);
+		else
+			log_info("door alarm cleared: %s", ev.reason);
+		if (journal_append(app->st, &ev, NULL, err, sizeof(err)) != SEUIL_OK)
+			log_error("cannot journal the %s alarm: %s", ev.reason, err);
+		app->last_write = mono_ms();
+	}
+}
+
+/* one input to the state machine, its actions to the door, its alarms to the journal */
+static void door_input(struct appliance *app, enum door_input_kind kind, bool active, unsigned ms)
+{
+	struct door_input in = { kind, active, ms };
+	struct door_actions act;
+	char err[256] = "";
+
+	door_step(&app->ds, &app->dc, &in, mono_ms(), &act);
+	if (door_backend_apply(app->door, &act, err, sizeof(err)) != SEUIL_OK)
+		log_error("door: %s", err);
+	if (act.alarms_raised)
+		journal_alarm(app, act.alarms_raised, "raised", wall_ms());
+	if (act.alarms_cleared)
+		journal_alarm(app, act.alarms_cleared, "cleared", wall_ms());
+}
+
+static void handle_tap(struct appliance *app, const struct reader_event *ev)
+{
+	struct access_request req = { .kind = "uid", .door = app->cfg->door };
+	struct access_decision d;
+	char uid[UID_HEX_MAX], shown[32], err[256] = "";
+	int64_t age = mono_ms() - ev->at_ms;
+
+	if (uid_from_bytes(ev->uid, ev->uid_len, uid) != SEUIL_OK)
+		return;
+	uid_redact(uid, shown, sizeof(shown));
+	if (age > APPLIANCE_STALE_TAP_MS) {
+		/* acting on it now could open the door for nobody */
+		log_warn("dropped a tap of card %s seen %lld ms ago", shown, (long long)age);
+		return;
+	}
+	req.identifier = uid;
+	req.now_ms = wall_ms();
+	if (access_decide(app->st, &req, &d, err, sizeof(err)) != SEUIL_OK) {
+		/* no decision: the door stays shut and the person is told no */
+		log_error("no decision for card %s: %s", shown, err);
+		door_input(app, DOOR_IN_DENY, true, 0);
+		return;
+	}
+	/* the door first, the journal right after */
+	door_input(app, d.granted ? DOOR_IN_GRANT : DOOR_IN_DENY, true, d.unlock_ms);
+	if (journal_record_decision(app->st, &d, NULL, err, sizeof(err)) != SEUIL_OK)
+		log_error("cannot journal a decision: %s", err);
+	app->last_write = mono_ms();
+	if (d.granted)
+		log_info("granted to %s (%s) at door %s", d.person[0] ? d.person : "visitor",
+			 d.tenant[0] ? d.tenant : "-", d.door);
+	else
+		log_info("refused %s: %s at door %s", d.person[0] ? d.person : shown,
+			 access_reason_code(d.reason), d.door);
+}
+
+static void handle_reader(struct appliance *app)
+{
+	struct reader_event ev;
+
+	while (reader_next(app->reader, &ev) == 1) {
+		switch (ev.kind) {
+		case READER_TAP:
+			handle_tap(app, &ev);
+			break;
+		case READER_CONNECTED:
+			log_info("reader connected: %s", ev.detail);
+			sd_notifyf(0, "STATUS=reader connected: %s", ev.detail);
+			break;
+		case READER_DISCONNECTED:
+			log_warn("reader lost: %s; reopening", ev.detail);
+			sd_notify(0, "STATUS=reader disconnected, reopening");
+			break;
+		}
+	}
+}
+
+static void handle_door(struct appliance *app)
+{
+	struct door_event ev[16];
+	int n;
+
+	/* a full batch may leave more waiting without a readable descriptor */
+	do {
+		n = door_backend_read(app->door, ev, 16);
+		for (int i = 0; i < n; i++)
+			door_input(app, ev[i].kind, ev[i].active, 0);
+	} while (n == 16);
+}
+
+/* WATCHDOG=1 only while this loop and the reader thread both live */
+static void feed_watchdog(struct appliance *app, int64_t now)
+{
+	int64_t interval = (int64_t)(app->watchdog_usec / 2000);
+	bool reader_ok;
+
+	if (app->watchdog_usec == 0 || now - app->last_watchdog < interval)
+		return;
+	reader_ok = app->reader == NULL || now - reader_heartbeat(app->reader) < READER_STALL_MS;
+	if (!reader_ok) {
+		if (!app->watchdog_withheld)
+			log_error("the reader thread is stalled: withholding the watchdog");
+		app->watchdog_withheld = true;
+		return;
+	}
+	app->watchdog_withheld = false;
+	sd_notify(0, "WATCHDOG=1");
+	app->last_watchdog = now;
+}
+
+static int poll_timeout(struct appliance *app, int64_t now)
+{
+	int64_t timeout = 1000;
+
+	if (app->ds.release_until || app->ds.led_until || app->ds.opened_at) {
+		struct door_actions act;
+		struct door_input tick = { DOOR_IN_TICK, false, 0 };
+		struct door_state probe = app->ds;
+		door_step(&probe, &app->dc, &tick, now, &act);
+		if (act.next_deadline > 0 && act.next_deadline - now < timeout)
+			timeout = act.next_deadline - now;
+	}
+	if (app->watchdog_usec > 0) {
+		int64_t due = app->last_watchdog + (int64_t)(app->watchdog_usec / 2000) - now;
+		if (due < timeout)
+			timeout = due;
+	}
+	if (app->last_write > 0 && app->last_write + CHECKPOINT_IDLE_MS - now < timeout)
+		timeout = app->last_write + CHECKPOINT_IDLE_MS - now;
+	return timeout < 0 ? 0 : (int)timeout;
+}
+
+static int open_parts(struct appliance *app, const char *db_path)
+{
+	struct door_backend_config bc;
+	struct reader_config rc;
+	struct door_event seed[8];
+	sigset_t mask;
+	char err[512] = "";
+	int n;
+
+	/* the door first: whatever else fails, it is driven locked at once */
+	backend_config(app->cfg, &bc);
+	if (door_backend_open(&bc, &app->door, err, sizeof(err)) != SEUIL_OK) {
+		log_error("door: %s", err);
+		return 2;
+	}
+	fatal_door = app->door;
+	door_config_defaults(&app->dc);
+	app->dc.held_open_ms = app->cfg->held_open_s * 1000;
+	app->dc.rex_unlock_ms = app->cfg->rex_unlock_ms;
+	app->dc.beep_grant_ms = app->cfg->beep_grant_ms;
+	app->dc.beep_deny_ms = app->cfg->beep_deny_ms;
+	app->dc.led_ms = app->cfg->led_ms;
+	app->dc.has_contact = strcmp(app->cfg->door_backend, "sim") == 0 || app->cfg->gpio_contact >= 0;
+	door_init(&app->ds);
+	n = door_backend_inputs(app->door, seed, 8);
+	for (int i = 0; i < n; i++)
+		door_input(app, seed[i].kind, seed[i].active, 0);
+
+	if (store_open(db_path, STORE_MANUAL_CHECKPOINT, &app->st, err, sizeof(err)) != SEUIL_OK) {
+		log_error("%s", err);
+		return 2;
+	}
+	if (app->cfg->device_id[0] != '\0' &&
+	    store_setting_set(app->st, "device_id", app->cfg->device_id, err, sizeof(err)) != SEUIL_OK) {
+		log_error("%s", err);
+		return 2;
+	}
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL); /* before the reader thread inherits the mask */
+	signal(SIGPIPE, SIG_IGN);
+	app->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (app->sigfd < 0) {
+		log_error("signalfd: %s", strerror(errno));
+		return 2;
+	}
+	install_fatal_handlers();
+
+	if (app->cfg->reader_enabled) {
+		reader_config_defaults(&rc);
+		rc.connstring = app->cfg->connstring[0] ? app->cfg->connstring : NULL;
+		rc.poll_period_ms = app->cfg->poll_period_ms;
+		rc.present_check_ms = app->cfg->present_check_ms;
+		rc.backoff_max_ms = app->cfg->backoff_max_ms;
+		if (reader_start(&rc, &app->reader, err, sizeof(err)) != SEUIL_OK) {
+			log_error("reader: %s", err);
+			return 2;
+		}
+	}
+	if (sd_watchdog_enabled(0, &app->watchdog_usec) <= 0)
+		app->watchdog_usec = 0;
+	return 0;
+}
+
+static void close_parts(struct appliance *app)
+{
+	reader_stop(app->reader);
+	fatal_door = NULL;
+	door_backend_close(app->door); /* drives the relay locked */
+	if (app->st != NULL) {
+		char err[256] = "";
+		if (store_checkpoint(app->st, err, sizeof(err)) != SEUIL_OK)
+			log_warn("%s", err);
+	}
+	store_free(app->st);
+	if (app->sigfd >= 0)
+		close(app->sigfd);
+}
+
+int appliance_run(const struct seuil_config *cfg, const char *db_path)
+{
+	struct appliance app = { .cfg = cfg, .sigfd = -1 };
+	bool running = true;
+	int rc = open_parts(&app, db_path);
+
+	if (rc != 0) {
+		close_parts(&app);
+		return rc;
+	}
+	log_info("door %s ready (%s backend, reader %s)", cfg->door[0] ? cfg->door : "(first)",
+		 cfg->door_backend, cfg->reader_enabled ? (cfg->connstring[0] ? cfg->connstring : "default") : "off");
+	sd_notify(0, "READY=1\nSTATUS=running");
+	while (running) {
+		struct pollfd fds[2 + MAX_DOOR_FDS];
+		int door_fds[MAX_DOOR_FDS], nfds = 0, ndoor, n;
+		int64_t now = mono_ms();
+
+		feed_watchdog(&app, now);
+		fds[nfds++] = (struct pollfd){ .fd = app.sigfd, .events = POLLIN };
+		if (app.reader != NULL)
+			fds[nfds++] = (struct pollfd){ .fd = reader_fd(app.reader), .events = POLLIN };
+		ndoor = door_backend_fds(app.door, door_fds, MAX_DOOR_FDS);
+		for (int i = 0; i < ndoor; i++)
+			fds[nfds++] = (struct pollfd){ .fd = door_fds[i], .events = POLLIN };
+		n = poll(fds, (nfds_t)nfds, poll_timeout(&app, now));
+		if (n < 0 && errno != EINTR) {
+			log_error("poll: %s", strerror(errno));
+			break;
+		}
+		if (fds[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			if (read(app.sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si) && si.ssi_signo != SIGHUP)
+				running = false;
+		}
+		if (app.reader != NULL && (fds[1].revents & POLLIN))
+			handle_reader(&app);
+		for (int i = nfds - ndoor; i < nfds; i++) {
+			if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
+				handle_door(&app);
+				break;
+			}
+		}
+		door_input(&app, DOOR_IN_TICK, false, 0);
+		if (app.last_write > 0 && mono_ms() - app.last_write >= CHECKPOINT_IDLE_MS) {
+			char err[256] = "";
+			if (store_checkpoint(app.st, err, sizeof(err)) != SEUIL_OK)
+				log_warn("%s", err);
+			app.last_write = 0;
+		}
+	}
+	sd_notify(0, "STOPPING=1");
+	log_info("stopping: door locked");
+	close_parts(&app);
+	return 0;
+}
+
+int appliance_relay_off(const struct seuil_config *cfg)
+{
+	struct door_backend_config bc;
+	struct door_backend *door;
+	char err[512] = "";
+
+	backend_config(cfg, &bc);
+	if (door_backend_open(&bc, &door, err, sizeof(err)) != SEUIL_OK) {
+		log_error("door: %s", err);
+		return 2;
+	}
+	door_backend_close(door);
+	return 0;
+}
