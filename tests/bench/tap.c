@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <libgen.h>
 #include <limits.h>
 #include <nfc/nfc.h>
@@ -39,6 +40,14 @@
 #include <unistd.h>
 
 static char bindir[PATH_MAX], work[PATH_MAX];
+
+static int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
 
 static void die(const char *what)
 {
@@ -379,5 +388,6 @@ int main(int argc, char **argv)
 	printf("  seuil --headless RSS after the taps: %.1f MB\n", rss / 1024.0);
 	free(lat);
 	free(flat);
+	nftw(work, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return 0;
 }
