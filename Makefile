@@ -118,9 +118,12 @@ demo: all
 	@sh dist/demo $(BUILD)
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/seuil/examples
-	install -m 0755 $(BUILD)/seuilctl $(DESTDIR)$(PREFIX)/bin/seuilctl
-	install -m 0644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/seuil/
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/seuil/examples \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/lib/udev/rules.d
+	install -m 0755 $(BUILD)/seuilctl $(BUILD)/seuil $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 dist/seuil.service $(DESTDIR)$(PREFIX)/lib/systemd/system/
+	install -m 0644 dist/60-seuil-readers.rules $(DESTDIR)$(PREFIX)/lib/udev/rules.d/
+	install -m 0644 docs/*.md dist/seuil.conf.example $(DESTDIR)$(PREFIX)/share/doc/seuil/
 	install -m 0644 dist/examples/* $(DESTDIR)$(PREFIX)/share/doc/seuil/examples/
 
 format:
