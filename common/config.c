@@ -60,6 +60,28 @@ static const struct key keys[] = {
 	STR("sim", "control", sim_control),
 	CHOICE("log", "level", log_level, "error warning info debug"),
 	UINT("retention", "visitor_days", visitor_days, 1, 3650),
+	STR("sync", "url", sync_url),
+	STR("sync", "ca", sync_ca),
+	STR("sync", "cert", sync_cert),
+	STR("sync", "key", sync_key),
+	STR("sync", "pin", sync_pin),
+	UINT("sync", "interval_s", sync_interval_s, 5, 86400),
+	UINT("sync", "connect_timeout_s", sync_connect_timeout_s, 1, 300),
+	UINT("sync", "transfer_timeout_s", sync_transfer_timeout_s, 1, 3600),
+	UINT("sync", "backoff_max_s", sync_backoff_max_s, 1, 86400),
+	UINT("sync", "batch", sync_batch, 1, 5000),
+	STR("sync", "wake", sync_wake),
+	STR("office", "listen", office_listen),
+	UINT("office", "port", office_port, 1, 65535),
+	STR("office", "cert", office_cert),
+	STR("office", "key", office_key),
+	STR("office", "ca", office_ca),
+	STR("office", "db", office_db),
+	STR("office", "smtp_url", office_smtp_url),
+	STR("office", "smtp_from", office_smtp_from),
+	STR("office", "smtp_user", office_smtp_user),
+	STR("office", "smtp_password_file", office_smtp_password_file),
+	BOOL("office", "smtp_starttls", office_smtp_starttls),
 };
 
 void config_defaults(struct seuil_config *cfg)
@@ -82,6 +104,23 @@ void config_defaults(struct seuil_config *cfg)
 	snprintf(cfg->sim_control, sizeof(cfg->sim_control), "/run/seuil/door.sock");
 	snprintf(cfg->log_level, sizeof(cfg->log_level), "info");
 	cfg->visitor_days = 30;
+	snprintf(cfg->sync_ca, sizeof(cfg->sync_ca), "/etc/seuil/site-ca.pem");
+	snprintf(cfg->sync_cert, sizeof(cfg->sync_cert), "/etc/seuil/device.pem");
+	snprintf(cfg->sync_key, sizeof(cfg->sync_key), "/etc/seuil/device.key");
+	cfg->sync_interval_s = 60;
+	cfg->sync_connect_timeout_s = 10;
+	cfg->sync_transfer_timeout_s = 60;
+	cfg->sync_backoff_max_s = 600;
+	cfg->sync_batch = 500;
+	snprintf(cfg->sync_wake, sizeof(cfg->sync_wake), "/run/seuil/sync.sock");
+	snprintf(cfg->office_listen, sizeof(cfg->office_listen), "0.0.0.0");
+	cfg->office_port = 8443;
+	snprintf(cfg->office_cert, sizeof(cfg->office_cert), "/etc/seuil-office/server.pem");
+	snprintf(cfg->office_key, sizeof(cfg->office_key), "/etc/seuil-office/server.key");
+	snprintf(cfg->office_ca, sizeof(cfg->office_ca), "/etc/seuil-office/site-ca.pem");
+	snprintf(cfg->office_db, sizeof(cfg->office_db), "/var/lib/seuil-office/office.db");
+	snprintf(cfg->office_smtp_from, sizeof(cfg->office_smtp_from), "seuil@localhost");
+	cfg->office_smtp_starttls = true;
 }
 
 int config_log_level(const char *name)

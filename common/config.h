@@ -46,6 +46,30 @@ struct seuil_config {
 	char log_level[16];            /* error, warning, info, debug */
 	/* [retention] */
 	unsigned visitor_days;
+	/* [sync]: seuil-sync, the kiosk's side of the office API */
+	char sync_url[512];            /* https://office.example:8443; "" = no office */
+	char sync_ca[CONFIG_PATH_MAX]; /* site CA the office's certificate must chain to */
+	char sync_cert[CONFIG_PATH_MAX];
+	char sync_key[CONFIG_PATH_MAX];
+	char sync_pin[256];            /* "sha256//BASE64[;sha256//...]", "" = no pin */
+	unsigned sync_interval_s;
+	unsigned sync_connect_timeout_s;
+	unsigned sync_transfer_timeout_s;
+	unsigned sync_backoff_max_s;
+	unsigned sync_batch;           /* events per push */
+	char sync_wake[CONFIG_PATH_MAX]; /* AF_UNIX socket the kiosk pokes to sync now */
+	/* [office]: seuil-office, the reference office server */
+	char office_listen[64];        /* address to bind */
+	unsigned office_port;
+	char office_cert[CONFIG_PATH_MAX];
+	char office_key[CONFIG_PATH_MAX];
+	char office_ca[CONFIG_PATH_MAX]; /* client certificates must chain to it */
+	char office_db[CONFIG_PATH_MAX];
+	char office_smtp_url[512];     /* smtp://relay:25 or smtps://...; "" = no e-mail */
+	char office_smtp_from[256];
+	char office_smtp_user[128];
+	char office_smtp_password_file[CONFIG_PATH_MAX];
+	bool office_smtp_starttls;     /* require STARTTLS on smtp:// */
 };
 
 /* Fills cfg with every default (sim door, reader on libnfc's default device). */
