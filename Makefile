@@ -15,7 +15,8 @@ CLANG   ?= clang
 
 PKGS_ACCESS := sqlite3 jansson libsodium
 PKGS_GLUE   := libnfc libgpiod
-PKGS_ALL    := $(PKGS_ACCESS) $(PKGS_GLUE) inih libsystemd
+PKGS_SYNC   := libcurl libmicrohttpd gnutls
+PKGS_ALL    := $(PKGS_ACCESS) $(PKGS_GLUE) $(PKGS_SYNC) inih libsystemd
 CSV_LIBS    := -lcsv
 
 # snprintf truncation is how messages and paths are capped here, on purpose
@@ -25,7 +26,7 @@ WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS_ALL))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS_ALL)) $(CSV_LIBS) -lpthread -lm
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Icommon -Iaccess -Ifirmware-glue -Ifirmware-glue/sim -Ikiosk -MMD -MP $(PKG_CFLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Icommon -Iaccess -Ifirmware-glue -Ifirmware-glue/sim -Ikiosk -Isync -Isync/office -MMD -MP $(PKG_CFLAGS)
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDSAN := -fsanitize=address,undefined
@@ -37,10 +38,14 @@ src_admin  := $(wildcard admin/*.c)
 src_kiosk  := $(wildcard kiosk/*.c)
 src_glue   := $(filter-out %_main.c,$(wildcard firmware-glue/*.c))
 src_sim    := $(filter-out %_main.c,$(wildcard firmware-glue/sim/*.c))
+src_sync   := $(filter-out %_main.c,$(wildcard sync/*.c))
+src_office := $(filter-out %_main.c,$(wildcard sync/office/*.c))
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
-LIBS := $(BUILD)/libaccess.a $(BUILD)/libglue.a $(BUILD)/libsim.a $(BUILD)/libcommon.a
-PROGS := $(BUILD)/seuilctl $(BUILD)/seuil $(if $(wildcard firmware-glue/sim/pn532_sim_main.c),$(BUILD)/pn532-sim)
+LIBS := $(BUILD)/liboffice.a $(BUILD)/libsync.a $(BUILD)/libaccess.a $(BUILD)/libglue.a $(BUILD)/libsim.a $(BUILD)/libcommon.a
+PROGS := $(BUILD)/seuilctl $(BUILD)/seuil $(BUILD)/pn532-sim \
+	$(if $(wildcard sync/seuil_sync_main.c),$(BUILD)/seuil-sync) \
+	$(if $(wildcard sync/office/seuil_office_main.c),$(BUILD)/seuil-office)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -68,6 +73,8 @@ $(BUILD)/libcommon.a: $(call obj,$(src_common))
 $(BUILD)/libaccess.a: $(call obj,$(src_access))
 $(BUILD)/libglue.a: $(call obj,$(src_glue))
 $(BUILD)/libsim.a: $(call obj,$(src_sim))
+$(BUILD)/libsync.a: $(call obj,$(src_sync))
+$(BUILD)/liboffice.a: $(call obj,$(src_office))
 $(BUILD)/lib%.a:
 	@mkdir -p $(dir $@)
 	@rm -f $@ && ar rcs $@ $^
@@ -77,6 +84,12 @@ $(BUILD)/seuilctl: $(call obj,$(src_admin)) $(LIBS)
 
 $(BUILD)/seuil: $(call obj,$(src_kiosk)) $(LIBS)
 	$(CC) $(LDSAN) -o $@ $(call obj,$(src_kiosk)) $(LIBS) $(PKG_LIBS)
+
+$(BUILD)/seuil-sync: $(call obj,sync/seuil_sync_main.c) $(LIBS)
+	$(CC) $(LDSAN) -o $@ $< $(LIBS) $(PKG_LIBS)
+
+$(BUILD)/seuil-office: $(call obj,sync/office/seuil_office_main.c) $(LIBS)
+	$(CC) $(LDSAN) -o $@ $< $(LIBS) $(PKG_LIBS)
 
 $(BUILD)/pn532-sim: $(call obj,firmware-glue/sim/pn532_sim_main.c) $(LIBS)
 	$(CC) $(LDSAN) -o $@ $< $(LIBS) $(PKG_LIBS)
@@ -91,8 +104,8 @@ $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIBS)
 
 # libFuzzer targets: every source built again with clang and the fuzzer
 # instrumentation; `make check` replays the kept corpus through them.
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,undefined -Icommon -Iaccess -Ifirmware-glue -Ifirmware-glue/sim $(PKG_CFLAGS)
-FUZZ_SRC := $(src_common) $(src_access) $(src_glue) $(src_sim)
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,undefined -Icommon -Iaccess -Ifirmware-glue -Ifirmware-glue/sim -Isync -Isync/office $(PKG_CFLAGS)
+FUZZ_SRC := $(src_common) $(src_access) $(src_glue) $(src_sim) $(src_sync) $(src_office)
 $(BUILD)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CLANG   $<"
