@@ -19,12 +19,12 @@
  * after a crash says so at once), so do closing and door_backend_safe();
  * in an apply the relay line comes before the LED and the beep.
  *
- * The control socket (control_path, AF_UNIX stream, non-blocking) takes
- * the commands of door_sim.h from up to DOOR_SIM_CLIENTS_MAX clients.
- * Each input command is reported as one door_event, even when it repeats
- * the current level (the state machine ignores repeats).  A stale socket
- * file is replaced; a path that exists and is not a socket, or a socket
- * someone listens on, is refused.  Closing removes the socket.
+ * The control socket (control_path, served by sim_server.c) takes the
+ * commands of door_sim.h from up to DOOR_SIM_CLIENTS_MAX clients.  Each
+ * input command is reported as one door_event, even when it repeats the
+ * current level (the state machine ignores repeats).  A stale socket file
+ * is replaced; a path that exists and is not a socket, or a socket someone
+ * listens on, is refused.  Closing removes the socket.
  *
  * It does not interpret anything: timing and rules are door_fsm.c's.
  */
@@ -36,54 +36,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "door_driver.h"
 #include "err.h"
+#include "sim_server.h"
+#include "sim_tokens.h"
 
 /* ---- the control language ------------------------------------------------ */
 
 #define TOKENS_MAX 3
 #define WORD_ECHO_MAX 32
 
-struct token {
-	const char *s;
-	size_t len;
-};
-
-static bool token_is(const struct token *t, const char *word)
-{
-	return t->len == strlen(word) && memcmp(t->s, word, t->len) == 0;
-}
-
-/* Splits on blanks; returns the token count, or TOKENS_MAX + 1 when there are too many. */
-static size_t tokenize(const char *line, size_t len, struct token tok[TOKENS_MAX])
-{
-	size_t n = 0, i = 0, start;
-
-	while (i < len) {
-		while (i < len && (line[i] == ' ' || line[i] == '\t'))
-			i++;
-		if (i == len)
-			break;
-		if (n == TOKENS_MAX)
-			return TOKENS_MAX + 1;
-		start = i;
-		while (i < len && line[i] != ' ' && line[i] != '\t')
-			i++;
-		tok[n].s = line + start;
-		tok[n].len = i - start;
-		n++;
-	}
-	return n;
-}
-
 /* Only short, printable words are echoed back in a message. */
-static bool echoable(const struct token *t)
+static bool echoable(const struct sim_token *t)
 {
 	size_t i;
 
@@ -110,17 +78,17 @@ static const struct input_word input_words[] = {
 
 int door_sim_parse(const char *line, size_t len, struct door_sim_command *cmd, char *err, size_t errlen)
 {
-	struct token tok[TOKENS_MAX];
+	struct sim_token tok[TOKENS_MAX];
 	size_t n, i;
 
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
 	if (len > DOOR_SIM_LINE_MAX)
 		return err_set(err, errlen, SEUIL_ERR_TOO_LARGE, "line longer than %d bytes", DOOR_SIM_LINE_MAX);
-	n = tokenize(line, len, tok);
+	n = sim_tokenize(line, len, tok, TOKENS_MAX);
 	if (n == 0)
 		return err_set(err, errlen, SEUIL_ERR_INVALID, "empty command");
-	if (token_is(&tok[0], "state")) {
+	if (sim_token_is(&tok[0], "state")) {
 		if (n != 1)
 			return err_set(err, errlen, SEUIL_ERR_INVALID, "state takes no argument");
 		cmd->verb = DOOR_SIM_STATE;
@@ -130,14 +98,14 @@ int door_sim_parse(const char *line, size_t len, struct door_sim_command *cmd, c
 	for (i = 0; i < sizeof(input_words) / sizeof(input_words[0]); i++) {
 		const struct input_word *w = &input_words[i];
 
-		if (!token_is(&tok[0], w->name))
+		if (!sim_token_is(&tok[0], w->name))
 			continue;
-		if (n != 2 || (!token_is(&tok[1], w->on) && !token_is(&tok[1], w->off)))
+		if (n != 2 || (!sim_token_is(&tok[1], w->on) && !sim_token_is(&tok[1], w->off)))
 			return err_set(err, errlen, SEUIL_ERR_INVALID, "%s takes %s or %s", w->name, w->on,
 				       w->off);
 		cmd->verb = DOOR_SIM_INPUT;
 		cmd->ev.kind = w->kind;
-		cmd->ev.active = token_is(&tok[1], w->on);
+		cmd->ev.active = sim_token_is(&tok[1], w->on);
 		return SEUIL_OK;
 	}
 	if (echoable(&tok[0]))
@@ -149,24 +117,14 @@ int door_sim_parse(const char *line, size_t len, struct door_sim_command *cmd, c
 
 /* ---- the backend ----------------------------------------------------------- */
 
-struct sim_client {
-	int fd;
-	size_t len;           /* bytes in `in` */
-	bool overflow;        /* the current line went past the limit: dropped up to its newline */
-	char in[DOOR_SIM_LINE_MAX + 2];
-};
-
 struct door_sim {
 	struct door_backend base;
 	bool maglock;
 	int log_fd;
-	int listen_fd;        /* -1 without a control socket */
-	char *control_path;   /* removed on close; NULL without a control socket */
-	bool released;        /* what the log says now */
+	struct sim_server *control; /* NULL without a control socket */
+	bool released;              /* what the log says now */
 	enum door_led led;
-	bool level[4];        /* contact, rex, fire, tamper as last commanded */
-	size_t nclients;
-	struct sim_client clients[DOOR_SIM_CLIENTS_MAX];
+	bool level[4];              /* contact, rex, fire, tamper as last commanded */
 };
 
 static struct door_sim *to_sim(struct door_backend *b)
@@ -315,67 +273,6 @@ static int log_beep(int fd, unsigned ms)
 
 /* ---- control socket ---- */
 
-static int control_listen(struct door_sim *sim, const char *path, char *err, size_t errlen)
-{
-	struct sockaddr_un sa;
-	struct stat st;
-	int fd, probe, rc;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	if (lstat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode))
-			return err_set(err, errlen, SEUIL_ERR_INVALID,
-				       "sim door: %s exists and is not a socket", path);
-		/* a socket file is there: refuse if someone listens, remove it if stale */
-		probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		rc = probe >= 0 ? connect(probe, (struct sockaddr *)&sa, sizeof(sa)) : -1;
-		if (probe >= 0)
-			close(probe);
-		if (rc == 0)
-			return err_set(err, errlen, SEUIL_ERR_BUSY, "sim door: another process listens on %s",
-				       path);
-		if (unlink(path) != 0 && errno != ENOENT)
-			return err_set(err, errlen, SEUIL_ERR_IO, "sim door: remove stale %s: %s", path,
-				       strerror(errno));
-	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return err_set(err, errlen, SEUIL_ERR_IO, "socket: %s", strerror(errno));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		rc = err_set(err, errlen, SEUIL_ERR_IO, "sim door: bind %s: %s", path, strerror(errno));
-		close(fd);
-		return rc;
-	}
-	if (listen(fd, DOOR_SIM_CLIENTS_MAX) != 0) {
-		rc = err_set(err, errlen, SEUIL_ERR_IO, "sim door: listen %s: %s", path, strerror(errno));
-		close(fd);
-		unlink(path);
-		return rc;
-	}
-	sim->listen_fd = fd;
-	return SEUIL_OK;
-}
-
-static void client_reply(struct sim_client *c, const char *text)
-{
-	char out[DOOR_SIM_LINE_MAX + 16];
-	int n;
-
-	n = snprintf(out, sizeof(out), "%s\n", text);
-	if (n < 0 || (size_t)n >= sizeof(out))
-		return;
-	/* a client that does not read its answers loses them; it cannot block the door */
-	(void)!send(c->fd, out, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
-}
-
-static void client_close(struct sim_client *c)
-{
-	close(c->fd);
-	c->fd = -1;
-}
-
 static void state_reply(const struct door_sim *sim, char *out, size_t cap)
 {
 	snprintf(out, cap, "ok relay %s led %s contact %s rex %s fire %s tamper %s",
@@ -393,138 +290,48 @@ static size_t level_index(enum door_input_kind kind)
 	}
 }
 
-/* Executes one line; returns 1 when it produced *ev, else 0.  Always answers. */
-static int client_line(struct door_sim *sim, struct sim_client *c, const char *line, size_t len,
-		       struct door_event *ev)
+/* What sim_read() collects from the control lines. */
+struct control_read {
+	struct door_sim *sim;
+	struct door_event *ev;
+	int n, max;
+};
+
+/* Executes one control line (a sim_server_line_fn); goes on while ev has room. */
+static bool control_line(void *ctx, const char *line, size_t len, bool too_long, char *reply, size_t cap)
 {
+	struct control_read *r = ctx;
 	struct door_sim_command cmd;
-	char reply[DOOR_SIM_LINE_MAX];
 	char why[160] = "";
 
-	if (c->overflow) {
-		snprintf(reply, sizeof(reply), "error line longer than %d bytes", DOOR_SIM_LINE_MAX);
-		client_reply(c, reply);
-		c->overflow = false;
-		return 0;
+	if (too_long) {
+		snprintf(reply, cap, "error line longer than %d bytes", DOOR_SIM_LINE_MAX);
+	} else if (door_sim_parse(line, len, &cmd, why, sizeof(why)) != SEUIL_OK) {
+		snprintf(reply, cap, "error %s", why);
+	} else if (cmd.verb == DOOR_SIM_STATE) {
+		state_reply(r->sim, reply, cap);
+	} else {
+		r->sim->level[level_index(cmd.ev.kind)] = cmd.ev.active;
+		r->ev[r->n++] = cmd.ev;
+		snprintf(reply, cap, "ok");
 	}
-	if (door_sim_parse(line, len, &cmd, why, sizeof(why)) != SEUIL_OK) {
-		snprintf(reply, sizeof(reply), "error %s", why);
-		client_reply(c, reply);
-		return 0;
-	}
-	if (cmd.verb == DOOR_SIM_STATE) {
-		state_reply(sim, reply, sizeof(reply));
-		client_reply(c, reply);
-		return 0;
-	}
-	sim->level[level_index(cmd.ev.kind)] = cmd.ev.active;
-	*ev = cmd.ev;
-	client_reply(c, "ok");
-	return 1;
-}
-
-/*
- * Runs the client's complete lines, reading more while there is room for
- * events; closes it on end of file or error.  Returns the events produced.
- */
-static int client_serve(struct door_sim *sim, struct sim_client *c, struct door_event *ev, int max)
-{
-	int n = 0;
-	ssize_t got;
-	char *nl;
-	size_t used;
-
-	while (n < max) {
-		nl = memchr(c->in, '\n', c->len);
-		if (nl != NULL) {
-			used = (size_t)(nl - c->in);
-			n += client_line(sim, c, c->in, used, ev + n);
-			c->len -= used + 1;
-			memmove(c->in, nl + 1, c->len);
-			continue;
-		}
-		if (c->len == sizeof(c->in)) {
-			/* no newline within the limit: drop the line up to its end */
-			c->overflow = true;
-			c->len = 0;
-		}
-		got = recv(c->fd, c->in + c->len, sizeof(c->in) - c->len, MSG_DONTWAIT);
-		if (got > 0) {
-			c->len += (size_t)got;
-			continue;
-		}
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			break;
-		/* end of file (or a reset): a last line without newline still counts */
-		if (got == 0 && (c->len > 0 || c->overflow))
-			n += client_line(sim, c, c->in, c->len, ev + n);
-		client_close(c);
-		break;
-	}
-	return n;
-}
-
-static void clients_accept(struct door_sim *sim)
-{
-	struct sim_client *c;
-	int fd;
-
-	for (;;) {
-		fd = accept4(sim->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-		if (fd < 0)
-			return;
-		if (sim->nclients == DOOR_SIM_CLIENTS_MAX) {
-			static const char busy[] = "error too many control clients\n";
-
-			(void)!send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-			close(fd);
-			continue;
-		}
-		c = &sim->clients[sim->nclients++];
-		memset(c, 0, sizeof(*c));
-		c->fd = fd;
-	}
-}
-
-/* Drops closed clients from the array. */
-static void clients_compact(struct door_sim *sim)
-{
-	size_t i, j = 0;
-
-	for (i = 0; i < sim->nclients; i++) {
-		if (sim->clients[i].fd < 0)
-			continue;
-		if (i != j)
-			sim->clients[j] = sim->clients[i];
-		j++;
-	}
-	sim->nclients = j;
+	return r->n < r->max;
 }
 
 /* ---- driver ---- */
 
 static void sim_free(struct door_sim *sim)
 {
-	size_t i;
-
-	for (i = 0; i < sim->nclients; i++)
-		if (sim->clients[i].fd >= 0)
-			close(sim->clients[i].fd);
-	if (sim->listen_fd >= 0) {
-		close(sim->listen_fd);
-		unlink(sim->control_path);
-	}
+	sim_server_close(sim->control);
 	if (sim->log_fd >= 0)
 		close(sim->log_fd);
-	free(sim->control_path);
 	free(sim);
 }
 
 static int sim_open(const struct door_backend_config *cfg, struct door_backend **out, char *err, size_t errlen)
 {
 	struct door_sim *sim;
+	char why[256] = "";
 	int rc;
 
 	if (cfg->log_path == NULL || cfg->log_path[0] == '\0')
@@ -540,7 +347,6 @@ static int sim_open(const struct door_backend_config *cfg, struct door_backend *
 	if (sim == NULL)
 		return err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory");
 	sim->maglock = cfg->maglock;
-	sim->listen_fd = -1;
 	sim->led = DOOR_LED_OFF;
 	sim->log_fd = open(cfg->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
 	if (sim->log_fd < 0) {
@@ -553,14 +359,13 @@ static int sim_open(const struct door_backend_config *cfg, struct door_backend *
 		goto fail;
 	}
 	if (cfg->control_path != NULL) {
-		sim->control_path = strdup(cfg->control_path);
-		if (sim->control_path == NULL) {
-			rc = err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory");
+		/* the line limit leaves room for a CR, which door_sim_parse() ignores */
+		rc = sim_server_listen(cfg->control_path, DOOR_SIM_CLIENTS_MAX, DOOR_SIM_LINE_MAX + 1, &sim->control,
+				       why, sizeof(why));
+		if (rc != SEUIL_OK) {
+			err_set(err, errlen, rc, "sim door: %s", why);
 			goto fail;
 		}
-		rc = control_listen(sim, sim->control_path, err, errlen);
-		if (rc != SEUIL_OK)
-			goto fail;
 	}
 	*out = &sim->base;
 	return SEUIL_OK;
@@ -601,30 +406,21 @@ static int sim_apply(struct door_backend *b, const struct door_actions *a, char 
 static int sim_fds(struct door_backend *b, int *fds, int max)
 {
 	struct door_sim *sim = to_sim(b);
-	size_t i;
-	int n = 0;
 
-	if (sim->listen_fd < 0)
+	if (sim->control == NULL)
 		return 0;
-	fds[n++] = sim->listen_fd;
-	for (i = 0; i < sim->nclients && n < max; i++)
-		fds[n++] = sim->clients[i].fd;
-	return n;
+	return sim_server_fds(sim->control, fds, max);
 }
 
 static int sim_read(struct door_backend *b, struct door_event *ev, int max)
 {
 	struct door_sim *sim = to_sim(b);
-	size_t i;
-	int n = 0;
+	struct control_read r = { .sim = sim, .ev = ev, .n = 0, .max = max };
 
-	if (sim->listen_fd < 0)
+	if (sim->control == NULL)
 		return 0;
-	clients_accept(sim);
-	for (i = 0; i < sim->nclients && n < max; i++)
-		n += client_serve(sim, &sim->clients[i], ev + n, max - n);
-	clients_compact(sim);
-	return n;
+	sim_server_read(sim->control, control_line, &r);
+	return r.n;
 }
 
 static int sim_inputs(struct door_backend *b, struct door_event *ev, int max)

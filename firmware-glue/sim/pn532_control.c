@@ -10,6 +10,7 @@
 
 #include "err.h"
 #include "pn532_hex.h"
+#include "sim_tokens.h"
 
 #define TOKENS_MAX 6
 
@@ -28,40 +29,8 @@ const char *pn532_fault_name(enum pn532_fault fault)
 	return "?";
 }
 
-struct token {
-	const char *s;
-	size_t len;
-};
-
-static bool token_is(const struct token *t, const char *word)
-{
-	return t->len == strlen(word) && memcmp(t->s, word, t->len) == 0;
-}
-
-/* Splits on blanks; returns the token count, or TOKENS_MAX + 1 when there are too many. */
-static size_t tokenize(const char *line, size_t len, struct token tok[TOKENS_MAX])
-{
-	size_t n = 0, i = 0, start;
-
-	while (i < len) {
-		while (i < len && (line[i] == ' ' || line[i] == '\t'))
-			i++;
-		if (i == len)
-			break;
-		if (n == TOKENS_MAX)
-			return TOKENS_MAX + 1;
-		start = i;
-		while (i < len && line[i] != ' ' && line[i] != '\t')
-			i++;
-		tok[n].s = line + start;
-		tok[n].len = i - start;
-		n++;
-	}
-	return n;
-}
-
 /* Decodes exactly `want` bytes (or 1..cap when want is 0) of an option's hex value. */
-static int option_hex(const struct token *t, size_t name_len, uint8_t *out, size_t cap, size_t want,
+static int option_hex(const struct sim_token *t, size_t name_len, uint8_t *out, size_t cap, size_t want,
 		      size_t *got, char *err, size_t errlen)
 {
 	const char *v = t->s + name_len + 1;
@@ -82,7 +51,7 @@ static int option_hex(const struct token *t, size_t name_len, uint8_t *out, size
 	return SEUIL_OK;
 }
 
-static int parse_insert(const struct token *tok, size_t n, struct pn532_card *card, char *err, size_t errlen)
+static int parse_insert(const struct sim_token *tok, size_t n, struct pn532_card *card, char *err, size_t errlen)
 {
 	uint8_t uid[PN532_UID_MAX + 1], buf[PN532_ATS_MAX];
 	size_t uid_len, got, i;
@@ -100,7 +69,7 @@ static int parse_insert(const struct token *tok, size_t n, struct pn532_card *ca
 	if (rc != SEUIL_OK)
 		return rc;
 	for (i = 2; i < n; i++) {
-		const struct token *t = &tok[i];
+		const struct sim_token *t = &tok[i];
 
 		if (t->len > 5 && memcmp(t->s, "atqa=", 5) == 0) {
 			rc = option_hex(t, 4, buf, 2, 2, &got, err, errlen);
@@ -137,7 +106,7 @@ static int parse_insert(const struct token *tok, size_t n, struct pn532_card *ca
 
 int pn532_control_parse(const char *line, size_t len, struct pn532_control *cmd, char *err, size_t errlen)
 {
-	struct token tok[TOKENS_MAX];
+	struct sim_token tok[TOKENS_MAX];
 	struct pn532_control parsed;
 	size_t n, i;
 	int rc;
@@ -149,39 +118,39 @@ int pn532_control_parse(const char *line, size_t len, struct pn532_control *cmd,
 			       PN532_CONTROL_LINE_MAX);
 	if (memchr(line, '\0', len) != NULL)
 		return err_set(err, errlen, SEUIL_ERR_INVALID, "NUL byte in line");
-	n = tokenize(line, len, tok);
+	n = sim_tokenize(line, len, tok, TOKENS_MAX);
 	if (n == 0)
 		return err_set(err, errlen, SEUIL_ERR_INVALID, "empty command");
 	if (n > TOKENS_MAX)
 		return err_set(err, errlen, SEUIL_ERR_INVALID, "too many words");
 	memset(&parsed, 0, sizeof(parsed));
 
-	if (token_is(&tok[0], "insert")) {
+	if (sim_token_is(&tok[0], "insert")) {
 		parsed.verb = PN532_CONTROL_INSERT;
 		rc = parse_insert(tok, n, &parsed.card, err, errlen);
 		if (rc != SEUIL_OK)
 			return rc;
-	} else if (token_is(&tok[0], "fault")) {
+	} else if (sim_token_is(&tok[0], "fault")) {
 		parsed.verb = PN532_CONTROL_FAULT;
 		if (n != 2)
 			return err_set(err, errlen, SEUIL_ERR_INVALID,
 				       "usage: fault bad-checksum|garbage|mute|vanish|none");
 		for (i = 0; i < sizeof(fault_names) / sizeof(fault_names[0]); i++)
-			if (token_is(&tok[1], fault_names[i]))
+			if (sim_token_is(&tok[1], fault_names[i]))
 				break;
 		if (i == sizeof(fault_names) / sizeof(fault_names[0]))
 			return err_set(err, errlen, SEUIL_ERR_INVALID, "unknown fault '%.*s'",
 				       (int)(tok[1].len > 40 ? 40 : tok[1].len), tok[1].s);
 		parsed.fault = (enum pn532_fault)i;
-	} else if (token_is(&tok[0], "remove") || token_is(&tok[0], "reappear") || token_is(&tok[0], "quit") ||
-		   token_is(&tok[0], "state")) {
+	} else if (sim_token_is(&tok[0], "remove") || sim_token_is(&tok[0], "reappear") ||
+		   sim_token_is(&tok[0], "quit") || sim_token_is(&tok[0], "state")) {
 		if (n != 1)
 			return err_set(err, errlen, SEUIL_ERR_INVALID, "%.*s takes no argument",
 				       (int)tok[0].len, tok[0].s);
-		parsed.verb = token_is(&tok[0], "remove")     ? PN532_CONTROL_REMOVE
-			      : token_is(&tok[0], "reappear") ? PN532_CONTROL_REAPPEAR
-			      : token_is(&tok[0], "state")    ? PN532_CONTROL_STATE
-							      : PN532_CONTROL_QUIT;
+		parsed.verb = sim_token_is(&tok[0], "remove")     ? PN532_CONTROL_REMOVE
+			      : sim_token_is(&tok[0], "reappear") ? PN532_CONTROL_REAPPEAR
+			      : sim_token_is(&tok[0], "state")    ? PN532_CONTROL_STATE
+								  : PN532_CONTROL_QUIT;
 	} else {
 		return err_set(err, errlen, SEUIL_ERR_INVALID, "unknown command '%.*s'",
 			       (int)(tok[0].len > 40 ? 40 : tok[0].len), tok[0].s);

@@ -5,7 +5,7 @@
  *
  * It moves bytes and time only: frames are cut and built by pn532_frame.c,
  * commands answered by pn532_emu.c, control lines parsed by
- * pn532_control.c.  It never busy-waits: a pending poll becomes the ppoll()
+ * pn532_control.c and carried by sim_server.c.  It never busy-waits: a pending poll becomes the ppoll()
  * timeout, a card inserted meanwhile answers it at once.  It keeps its own
  * descriptor on the pty slave so that the pty survives libnfc closing it.
  */
@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <termios.h>
@@ -34,6 +33,7 @@
 #include "pn532_frame.h"
 #include "pn532_hex.h"
 #include "pn532_script.h"
+#include "sim_server.h"
 
 #define SIM_IN_CAP 1024          /* host bytes not yet parsed: a frame is at most PN532_FRAME_MAX */
 #define SIM_OUT_CAP 4096         /* bytes waiting for the host to read them */
@@ -41,16 +41,8 @@
 #define SIM_GARBAGE_MAX 8
 #define SIM_LOG_BYTES_MAX 160    /* bytes shown per frame in the debug log */
 
-struct sim_client {
-	int fd;
-	char line[PN532_CONTROL_LINE_MAX + 1];
-	size_t len;
-	bool overflow; /* the current line is too long: answer an error at its end */
-};
-
 struct pn532_sim {
 	char link_path[PATH_MAX];
-	char control_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char pty_name[128];
 	bool verbose;
 
@@ -59,10 +51,7 @@ struct pn532_sim {
 	int master_fd; /* -1 while vanished */
 	int slave_fd;
 	bool link_made;
-	int listen_fd;
-	bool socket_made;
-	struct sim_client clients[PN532_SIM_CLIENTS_MAX];
-	size_t nclients;
+	struct sim_server *control; /* NULL without a control socket */
 
 	uint8_t in[SIM_IN_CAP];
 	size_t in_len;
@@ -450,72 +439,6 @@ static void device_read(struct pn532_sim *sim)
 
 /* ---- control socket ---- */
 
-static int control_listen(struct pn532_sim *sim, char *err, size_t errlen)
-{
-	struct sockaddr_un sa;
-	struct stat st;
-	int fd, probe, rc;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	memcpy(sa.sun_path, sim->control_path, strlen(sim->control_path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return err_set(err, errlen, SEUIL_ERR_IO, "socket: %s", strerror(errno));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		if (errno != EADDRINUSE) {
-			rc = err_set(err, errlen, SEUIL_ERR_IO, "bind %s: %s", sim->control_path,
-				     strerror(errno));
-			close(fd);
-			return rc;
-		}
-		/* a socket file is there: refuse if someone listens, take it over if stale */
-		probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		rc = probe >= 0 ? connect(probe, (struct sockaddr *)&sa, sizeof(sa)) : -1;
-		if (probe >= 0)
-			close(probe);
-		if (rc == 0) {
-			close(fd);
-			return err_set(err, errlen, SEUIL_ERR_BUSY, "another process listens on %s",
-				       sim->control_path);
-		}
-		if (lstat(sim->control_path, &st) != 0 || !S_ISSOCK(st.st_mode)) {
-			close(fd);
-			return err_set(err, errlen, SEUIL_ERR_INVALID, "%s exists and is not a socket",
-				       sim->control_path);
-		}
-		unlink(sim->control_path);
-		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-			rc = err_set(err, errlen, SEUIL_ERR_IO, "bind %s: %s", sim->control_path,
-				     strerror(errno));
-			close(fd);
-			return rc;
-		}
-	}
-	if (listen(fd, PN532_SIM_CLIENTS_MAX) != 0) {
-		rc = err_set(err, errlen, SEUIL_ERR_IO, "listen %s: %s", sim->control_path, strerror(errno));
-		close(fd);
-		unlink(sim->control_path);
-		return rc;
-	}
-	sim->listen_fd = fd;
-	sim->socket_made = true;
-	return SEUIL_OK;
-}
-
-static void client_reply(struct sim_client *c, const char *text)
-{
-	char line[PN532_CONTROL_LINE_MAX + 16];
-	int n;
-
-	n = snprintf(line, sizeof(line), "%s\n", text);
-	if (n < 0 || (size_t)n >= sizeof(line))
-		n = (int)sizeof(line) - 1;
-	/* A client that does not read its answers loses them; it cannot block the loop. */
-	if (send(c->fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) != n)
-		log_debug("control client did not take its answer");
-}
-
 static void insert_card(struct pn532_sim *sim, const struct pn532_card *card)
 {
 	struct pn532_emu_reply reply;
@@ -559,15 +482,20 @@ static void apply_fault(struct pn532_sim *sim, enum pn532_fault fault)
 	}
 }
 
-/* Runs one control line; writes the answer into reply. */
-static void control_execute(struct pn532_sim *sim, const char *line, size_t len, char *reply, size_t cap)
+/* Runs one control line (a sim_server_line_fn); goes on until `quit`. */
+static bool control_execute(void *ctx, const char *line, size_t len, bool too_long, char *reply, size_t cap)
 {
+	struct pn532_sim *sim = ctx;
 	struct pn532_control cmd;
 	char err[256] = "";
 
+	if (too_long) {
+		snprintf(reply, cap, "error line longer than %d characters", PN532_CONTROL_LINE_MAX);
+		return true;
+	}
 	if (pn532_control_parse(line, len, &cmd, err, sizeof(err)) != SEUIL_OK) {
 		snprintf(reply, cap, "error %s", err);
-		return;
+		return true;
 	}
 	snprintf(reply, cap, "ok");
 	switch (cmd.verb) {
@@ -605,91 +533,7 @@ static void control_execute(struct pn532_sim *sim, const char *line, size_t len,
 		sim->quit = true;
 		break;
 	}
-}
-
-static void client_close(struct sim_client *c)
-{
-	if (c->fd >= 0)
-		close(c->fd);
-	c->fd = -1;
-}
-
-/* Takes every complete line out of the client's buffer; returns false when the client is gone. */
-static bool client_read(struct pn532_sim *sim, struct sim_client *c)
-{
-	char chunk[512], reply[PN532_CONTROL_LINE_MAX + 16];
-	ssize_t n;
-	size_t i;
-
-	n = read(c->fd, chunk, sizeof(chunk));
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return true;
-	if (n <= 0) {
-		/* end of stream: a last line without newline still counts */
-		if (n == 0 && c->len > 0 && !c->overflow) {
-			control_execute(sim, c->line, c->len, reply, sizeof(reply));
-			client_reply(c, reply);
-		}
-		client_close(c);
-		return false;
-	}
-	for (i = 0; i < (size_t)n; i++) {
-		if (chunk[i] != '\n') {
-			if (c->len < PN532_CONTROL_LINE_MAX)
-				c->line[c->len++] = chunk[i];
-			else
-				c->overflow = true;
-			continue;
-		}
-		if (c->overflow)
-			snprintf(reply, sizeof(reply), "error line longer than %d characters",
-				 PN532_CONTROL_LINE_MAX);
-		else
-			control_execute(sim, c->line, c->len, reply, sizeof(reply));
-		client_reply(c, reply);
-		c->len = 0;
-		c->overflow = false;
-		if (sim->quit)
-			break;
-	}
-	return true;
-}
-
-static void control_accept(struct pn532_sim *sim)
-{
-	struct sim_client *c;
-	int fd, i;
-
-	for (i = 0; i < PN532_SIM_CLIENTS_MAX; i++) {
-		fd = accept4(sim->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-		if (fd < 0)
-			return;
-		if (sim->nclients == PN532_SIM_CLIENTS_MAX) {
-			static const char busy[] = "error too many control clients\n";
-
-			(void)!send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-			close(fd);
-			continue;
-		}
-		c = &sim->clients[sim->nclients++];
-		memset(c, 0, sizeof(*c));
-		c->fd = fd;
-	}
-}
-
-/* Drops closed clients from the array. */
-static void clients_compact(struct pn532_sim *sim)
-{
-	size_t i, j = 0;
-
-	for (i = 0; i < sim->nclients; i++) {
-		if (sim->clients[i].fd < 0)
-			continue;
-		if (i != j)
-			sim->clients[j] = sim->clients[i];
-		j++;
-	}
-	sim->nclients = j;
+	return !sim->quit;
 }
 
 /* ---- public ---- */
@@ -725,14 +569,11 @@ int pn532_sim_new(const struct pn532_sim_options *opt, struct pn532_sim **out, c
 	}
 	sim->master_fd = -1;
 	sim->slave_fd = -1;
-	sim->listen_fd = -1;
 	sim->verbose = opt->verbose;
 	sim->rng = (uint32_t)getpid() * 2654435761u ^ (uint32_t)now_ms();
 	if (sim->rng == 0)
 		sim->rng = 1;
 	snprintf(sim->link_path, sizeof(sim->link_path), "%s", opt->link_path);
-	if (opt->control_path != NULL)
-		snprintf(sim->control_path, sizeof(sim->control_path), "%s", opt->control_path);
 
 	sim->emu = pn532_emu_new();
 	if (sim->emu == NULL) {
@@ -748,7 +589,8 @@ int pn532_sim_new(const struct pn532_sim_options *opt, struct pn532_sim **out, c
 	if (rc != SEUIL_OK)
 		goto fail;
 	if (opt->control_path != NULL) {
-		rc = control_listen(sim, err, errlen);
+		rc = sim_server_listen(opt->control_path, PN532_SIM_CLIENTS_MAX, PN532_CONTROL_LINE_MAX,
+				       &sim->control, err, errlen);
 		if (rc != SEUIL_OK)
 			goto fail;
 	}
@@ -761,16 +603,9 @@ fail:
 
 void pn532_sim_free(struct pn532_sim *sim)
 {
-	size_t i;
-
 	if (sim == NULL)
 		return;
-	for (i = 0; i < sim->nclients; i++)
-		client_close(&sim->clients[i]);
-	if (sim->listen_fd >= 0)
-		close(sim->listen_fd);
-	if (sim->socket_made)
-		unlink(sim->control_path);
+	sim_server_close(sim->control);
 	if (sim->emu != NULL)
 		device_close(sim);
 	pn532_emu_free(sim->emu);
@@ -790,11 +625,11 @@ const char *pn532_sim_pty_name(const struct pn532_sim *sim)
 int pn532_sim_run(struct pn532_sim *sim)
 {
 	struct pollfd pfd[2 + PN532_SIM_CLIENTS_MAX];
+	int control_fds[1 + PN532_SIM_CLIENTS_MAX];
 	struct sigaction sa, old_int, old_term, old_pipe;
 	sigset_t block, old_mask, wait_mask;
 	struct timespec ts, *tsp;
-	int i_master, i_listen, i_client0, rc = SEUIL_OK;
-	size_t i;
+	int i_master, i_control, n_control, i, rc = SEUIL_OK;
 	nfds_t n;
 
 	memset(&sa, 0, sizeof(sa));
@@ -816,20 +651,17 @@ int pn532_sim_run(struct pn532_sim *sim)
 
 	while (!sim->quit && !sim_stop_signal) {
 		n = 0;
-		i_master = i_listen = -1;
+		i_master = -1;
 		if (sim->master_fd >= 0) {
 			pfd[n].fd = sim->master_fd;
 			pfd[n].events = (short)(POLLIN | (sim->out_len > 0 ? POLLOUT : 0));
 			i_master = (int)n++;
 		}
-		if (sim->listen_fd >= 0) {
-			pfd[n].fd = sim->listen_fd;
-			pfd[n].events = POLLIN;
-			i_listen = (int)n++;
-		}
-		i_client0 = (int)n;
-		for (i = 0; i < sim->nclients; i++) {
-			pfd[n].fd = sim->clients[i].fd;
+		i_control = (int)n;
+		n_control = sim->control != NULL ? sim_server_fds(sim->control, control_fds, 1 + PN532_SIM_CLIENTS_MAX)
+						 : 0;
+		for (i = 0; i < n_control; i++) {
+			pfd[n].fd = control_fds[i];
 			pfd[n].events = POLLIN;
 			n++;
 		}
@@ -865,13 +697,12 @@ int pn532_sim_run(struct pn532_sim *sim)
 			pn532_emu_timeout(sim->emu, &reply);
 			apply_reply(sim, &reply, false);
 		}
-		for (i = 0; i < sim->nclients && !sim->quit; i++) {
-			if (pfd[i_client0 + (int)i].revents != 0)
-				client_read(sim, &sim->clients[i]);
+		for (i = 0; i < n_control && !sim->quit; i++) {
+			if (pfd[i_control + i].revents != 0) {
+				sim_server_read(sim->control, control_execute, sim);
+				break;
+			}
 		}
-		clients_compact(sim);
-		if (i_listen >= 0 && (pfd[i_listen].revents & POLLIN) && !sim->quit)
-			control_accept(sim);
 	}
 	if (sim_stop_signal)
 		log_info("signal %d: stopping", (int)sim_stop_signal);
