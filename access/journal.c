@@ -235,10 +235,14 @@ int journal_purge(struct store *st, int64_t now_ms, struct journal_purge_counts 
 		" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 	static const char del_visitors[] = "DELETE FROM visitors WHERE created_ms < ?1";
 	static const char del_invites[] = "DELETE FROM invites WHERE day < ?1";
+	/* a check-in event outlives its visitor record: the name goes with it */
+	static const char blank_names[] =
+		"UPDATE events SET detail = NULL WHERE kind = 'checkin' AND at_ms < ?1 AND detail IS NOT NULL";
 	int64_t months = store_setting_int(st, "event_retention_months", 3);
 	int64_t vdays = store_setting_int(st, "visitor_retention_days", 30);
 	int64_t vcut = now_ms - vdays * 86400000;
 	struct journal_purge_counts c = { 0, 0, 0 };
+	int64_t blanked = 0;
 	struct journal_event ev;
 	char day[11];
 	int rc;
@@ -253,7 +257,8 @@ int journal_purge(struct store *st, int64_t now_ms, struct journal_purge_counts 
 	    (rc = exec_count(st, del_events, months_before(now_ms, (int)months), NULL, &c.events, err,
 			     errlen)) != SEUIL_OK ||
 	    (rc = exec_count(st, del_visitors, vcut, NULL, &c.visitors, err, errlen)) != SEUIL_OK ||
-	    (rc = exec_count(st, del_invites, 0, day, &c.invites, err, errlen)) != SEUIL_OK)
+	    (rc = exec_count(st, del_invites, 0, day, &c.invites, err, errlen)) != SEUIL_OK ||
+	    (rc = exec_count(st, blank_names, vcut, NULL, &blanked, err, errlen)) != SEUIL_OK)
 		goto fail;
 	journal_event_init(&ev, "purge", now_ms);
 	snprintf(ev.detail, sizeof(ev.detail), "{\"events\":%lld,\"visitors\":%lld,\"invites\":%lld}",

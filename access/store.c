@@ -409,3 +409,16 @@ int store_site_local_to_utc(struct store *st, int64_t local_s, int64_t *utc_s, c
 		*utc_s = tz_to_utc(zone, local_s);
 	return rc;
 }
+
+int store_site_day_start(struct store *st, int64_t now_ms, int64_t *start_ms, char *err, size_t errlen)
+{
+	const struct tz *zone;
+	struct tz_local local;
+	int rc = store_site_zone(st, &zone, err, errlen);
+
+	if (rc != SEUIL_OK)
+		return rc;
+	tz_localtime(zone, now_ms / 1000, &local);
+	*start_ms = tz_to_utc(zone, local.days * 86400) * 1000;
+	return SEUIL_OK;
+}

@@ -81,6 +81,9 @@ int64_t store_data_version(struct store *st);
 int store_site_local_to_utc(struct store *st, int64_t local_s, int64_t *utc_s, char *err,
 			    size_t errlen);
 
+/* The UTC instant (ms) at which the site's local day holding now_ms began. */
+int store_site_day_start(struct store *st, int64_t now_ms, int64_t *start_ms, char *err, size_t errlen);
+
 /* What `seuilctl status` and the kiosk's staff screen show. */
 struct store_summary {
 	char site[160];
