@@ -20,6 +20,7 @@ static const struct cli_command commands[] = {
 	{ "events", cmd_events, "print the event journal" },
 	{ "purge", cmd_purge, "delete what is older than the retention periods" },
 	{ "status", cmd_status, "print the state of the database" },
+	{ "visitor", cmd_visitor, "check a visitor in or out, list who is inside" },
 	{ "sim", cmd_sim, "tap a card on the emulated reader, drive the simulated door" },
 };
 
