@@ -5,14 +5,13 @@
  *
  * It moves bytes and time only: frames are cut and built by pn532_frame.c,
  * commands answered by pn532_emu.c, control lines parsed by
- * pn532_control.c and carried by sim_server.c.  It never busy-waits: a pending poll becomes the ppoll()
- * timeout, a card inserted meanwhile answers it at once.  It keeps its own
- * descriptor on the pty slave so that the pty survives libnfc closing it.
+ * pn532_control.c and carried by sim_server.c, the pty and its link made
+ * by sim_pty.c.  It never busy-waits: a pending poll becomes the ppoll()
+ * timeout, a card inserted meanwhile answers it at once.
  */
 #include "pn532_sim.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -20,9 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/un.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,6 +30,7 @@
 #include "pn532_frame.h"
 #include "pn532_hex.h"
 #include "pn532_script.h"
+#include "sim_pty.h"
 #include "sim_server.h"
 
 #define SIM_IN_CAP 1024          /* host bytes not yet parsed: a frame is at most PN532_FRAME_MAX */
@@ -42,15 +40,11 @@
 #define SIM_LOG_BYTES_MAX 160    /* bytes shown per frame in the debug log */
 
 struct pn532_sim {
-	char link_path[PATH_MAX];
-	char pty_name[128];
 	bool verbose;
 
 	struct pn532_emu *emu;
 
-	int master_fd; /* -1 while vanished */
-	int slave_fd;
-	bool link_made;
+	struct sim_pty pty;         /* closed while vanished */
 	struct sim_server *control; /* NULL without a control socket */
 
 	uint8_t in[SIM_IN_CAP];
@@ -147,8 +141,8 @@ static void flush_out(struct pn532_sim *sim)
 {
 	ssize_t n;
 
-	while (sim->out_len > 0 && sim->master_fd >= 0) {
-		n = write(sim->master_fd, sim->out, sim->out_len);
+	while (sim->out_len > 0 && sim->pty.master_fd >= 0) {
+		n = write(sim->pty.master_fd, sim->out, sim->out_len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -165,7 +159,7 @@ static void flush_out(struct pn532_sim *sim)
 
 static void queue_out(struct pn532_sim *sim, const uint8_t *bytes, size_t n)
 {
-	if (sim->master_fd < 0)
+	if (sim->pty.master_fd < 0)
 		return;
 	if (n > sizeof(sim->out) - sim->out_len) {
 		/* nobody has read the pty for a while: what is queued is stale anyway */
@@ -179,51 +173,9 @@ static void queue_out(struct pn532_sim *sim, const uint8_t *bytes, size_t n)
 	flush_out(sim);
 }
 
-static int link_make(const char *target, const char *path, char *err, size_t errlen)
-{
-	struct stat st;
-
-	if (lstat(path, &st) == 0) {
-		if (!S_ISLNK(st.st_mode))
-			return err_set(err, errlen, SEUIL_ERR_INVALID,
-				       "%s exists and is not a symbolic link; refusing to replace it", path);
-		if (unlink(path) != 0)
-			return err_set(err, errlen, SEUIL_ERR_IO, "cannot replace %s: %s", path, strerror(errno));
-	} else if (errno != ENOENT) {
-		return err_set(err, errlen, SEUIL_ERR_IO, "%s: %s", path, strerror(errno));
-	}
-	if (symlink(target, path) != 0)
-		return err_set(err, errlen, SEUIL_ERR_IO, "cannot create link %s: %s", path, strerror(errno));
-	return SEUIL_OK;
-}
-
-/* Removes the link only if it still points to our pty (another emulator may have taken the path). */
-static void link_remove(struct pn532_sim *sim)
-{
-	char target[sizeof(sim->pty_name)];
-	ssize_t n;
-
-	if (!sim->link_made)
-		return;
-	sim->link_made = false;
-	n = readlink(sim->link_path, target, sizeof(target) - 1);
-	if (n < 0)
-		return;
-	target[n] = '\0';
-	if (strcmp(target, sim->pty_name) == 0 && unlink(sim->link_path) != 0)
-		log_warn("cannot remove %s: %s", sim->link_path, strerror(errno));
-}
-
 static void device_close(struct pn532_sim *sim)
 {
-	link_remove(sim);
-	if (sim->master_fd >= 0)
-		close(sim->master_fd);
-	if (sim->slave_fd >= 0)
-		close(sim->slave_fd);
-	sim->master_fd = -1;
-	sim->slave_fd = -1;
-	sim->pty_name[0] = '\0';
+	sim_pty_close(&sim->pty);
 	sim->in_len = 0;
 	sim->out_len = 0;
 	sim->last_frame_len = 0;
@@ -233,59 +185,15 @@ static void device_close(struct pn532_sim *sim)
 
 static int device_open(struct pn532_sim *sim, char *err, size_t errlen)
 {
-	struct termios tio;
-	int master, slave = -1, flags, rc;
+	int rc;
 
-	master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (master < 0)
-		return err_set(err, errlen, SEUIL_ERR_IO, "posix_openpt: %s", strerror(errno));
-	if (grantpt(master) != 0 || unlockpt(master) != 0 ||
-	    ptsname_r(master, sim->pty_name, sizeof(sim->pty_name)) != 0) {
-		rc = err_set(err, errlen, SEUIL_ERR_IO, "cannot set up the pty: %s", strerror(errno));
-		goto fail;
-	}
-	/* Our own slave descriptor: libnfc closing its one must not hang the pty up. */
-	slave = open(sim->pty_name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (slave < 0) {
-		rc = err_set(err, errlen, SEUIL_ERR_IO, "%s: %s", sim->pty_name, strerror(errno));
-		goto fail;
-	}
-	/* Raw, 115200 8N1 like a PN532's HSU: no echo, no CR/LF translation, no line editing. */
-	if (tcgetattr(slave, &tio) != 0) {
-		rc = err_set(err, errlen, SEUIL_ERR_IO, "tcgetattr: %s", strerror(errno));
-		goto fail;
-	}
-	cfmakeraw(&tio);
-	tio.c_cflag |= CLOCAL | CREAD;
-	tio.c_cc[VMIN] = 1;
-	tio.c_cc[VTIME] = 0;
-	cfsetispeed(&tio, B115200);
-	cfsetospeed(&tio, B115200);
-	if (tcsetattr(slave, TCSANOW, &tio) != 0) {
-		rc = err_set(err, errlen, SEUIL_ERR_IO, "tcsetattr: %s", strerror(errno));
-		goto fail;
-	}
-	flags = fcntl(master, F_GETFL);
-	if (flags < 0 || fcntl(master, F_SETFL, flags | O_NONBLOCK) != 0) {
-		rc = err_set(err, errlen, SEUIL_ERR_IO, "fcntl: %s", strerror(errno));
-		goto fail;
-	}
-	rc = link_make(sim->pty_name, sim->link_path, err, errlen);
+	rc = sim_pty_open(&sim->pty, err, errlen);
 	if (rc != SEUIL_OK)
-		goto fail;
-	sim->master_fd = master;
-	sim->slave_fd = slave;
-	sim->link_made = true;
+		return rc;
 	sim->in_len = 0;
 	sim->out_len = 0;
 	sim->last_frame_len = 0;
 	return SEUIL_OK;
-fail:
-	if (slave >= 0)
-		close(slave);
-	close(master);
-	sim->pty_name[0] = '\0';
-	return rc;
 }
 
 /* ---- frames from the host ---- */
@@ -415,8 +323,8 @@ static void device_read(struct pn532_sim *sim)
 	ssize_t n;
 	int i;
 
-	for (i = 0; i < SIM_READS_PER_WAKE && sim->master_fd >= 0; i++) {
-		n = read(sim->master_fd, sim->in + sim->in_len, sizeof(sim->in) - sim->in_len);
+	for (i = 0; i < SIM_READS_PER_WAKE && sim->pty.master_fd >= 0; i++) {
+		n = read(sim->pty.master_fd, sim->in + sim->in_len, sizeof(sim->in) - sim->in_len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
@@ -474,9 +382,9 @@ static void apply_fault(struct pn532_sim *sim, enum pn532_fault fault)
 		sim->fault_mute = true;
 		break;
 	case PN532_FAULT_VANISH:
-		if (sim->master_fd >= 0) {
+		if (sim->pty.master_fd >= 0) {
 			device_close(sim);
-			log_info("device vanished: pty closed, %s removed", sim->link_path);
+			log_info("device vanished: pty closed, %s removed", sim->pty.link_path);
 		}
 		break;
 	}
@@ -510,7 +418,7 @@ static bool control_execute(void *ctx, const char *line, size_t len, bool too_lo
 		apply_fault(sim, cmd.fault);
 		break;
 	case PN532_CONTROL_REAPPEAR:
-		if (sim->master_fd >= 0) {
+		if (sim->pty.master_fd >= 0) {
 			snprintf(reply, cap, "error the device has not vanished");
 			break;
 		}
@@ -519,14 +427,14 @@ static bool control_execute(void *ctx, const char *line, size_t len, bool too_lo
 			snprintf(reply, cap, "error %s", err);
 			break;
 		}
-		log_info("device reappeared: %s -> %s", sim->link_path, sim->pty_name);
+		log_info("device reappeared: %s -> %s", sim->pty.link_path, sim->pty.name);
 		break;
 	case PN532_CONTROL_STATE:
 		/* lets a test or a benchmark wait until the host is polling */
 		snprintf(reply, cap, "ok card=%s poll=%s device=%s",
 			 pn532_emu_card(sim->emu) != NULL ? "present" : "none",
 			 pn532_emu_pending(sim->emu) ? "pending" : "idle",
-			 sim->master_fd >= 0 ? "open" : "vanished");
+			 sim->pty.master_fd >= 0 ? "open" : "vanished");
 		break;
 	case PN532_CONTROL_QUIT:
 		log_info("quit requested");
@@ -567,13 +475,11 @@ int pn532_sim_new(const struct pn532_sim_options *opt, struct pn532_sim **out, c
 		pn532_script_free(script);
 		return err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory");
 	}
-	sim->master_fd = -1;
-	sim->slave_fd = -1;
+	sim_pty_init(&sim->pty, opt->link_path);
 	sim->verbose = opt->verbose;
 	sim->rng = (uint32_t)getpid() * 2654435761u ^ (uint32_t)now_ms();
 	if (sim->rng == 0)
 		sim->rng = 1;
-	snprintf(sim->link_path, sizeof(sim->link_path), "%s", opt->link_path);
 
 	sim->emu = pn532_emu_new();
 	if (sim->emu == NULL) {
@@ -619,7 +525,7 @@ struct pn532_emu *pn532_sim_emu(struct pn532_sim *sim)
 
 const char *pn532_sim_pty_name(const struct pn532_sim *sim)
 {
-	return sim->pty_name;
+	return sim->pty.name;
 }
 
 int pn532_sim_run(struct pn532_sim *sim)
@@ -652,8 +558,8 @@ int pn532_sim_run(struct pn532_sim *sim)
 	while (!sim->quit && !sim_stop_signal) {
 		n = 0;
 		i_master = -1;
-		if (sim->master_fd >= 0) {
-			pfd[n].fd = sim->master_fd;
+		if (sim->pty.master_fd >= 0) {
+			pfd[n].fd = sim->pty.master_fd;
 			pfd[n].events = (short)(POLLIN | (sim->out_len > 0 ? POLLOUT : 0));
 			i_master = (int)n++;
 		}
@@ -683,7 +589,7 @@ int pn532_sim_run(struct pn532_sim *sim)
 			break;
 		}
 
-		if (i_master >= 0 && sim->master_fd == pfd[i_master].fd) {
+		if (i_master >= 0 && sim->pty.master_fd == pfd[i_master].fd) {
 			if (pfd[i_master].revents & (POLLIN | POLLHUP | POLLERR))
 				device_read(sim);
 			if (pfd[i_master].revents & POLLOUT)
