@@ -1,8 +1,10 @@
 /*
  * directory_int.h - the writer both importers share: one transaction, a
  * record of the ids the file names (duplicates, references, replace mode),
- * and one upsert per table.  Every function takes the JSON path or CSV line
- * of the entry so that its error names it.  Only access/directory_*.c use it.
+ * one upsert per table and one deletion with its cascades.  Every function
+ * takes the JSON path or CSV line of the entry so that its error names it.
+ * Only access/ uses it: the importers (directory_*.c) and the office pull
+ * (sync_pull.c), which runs an import inside a transaction of its own.
  */
 #ifndef SEUIL_DIRECTORY_INT_H
 #define SEUIL_DIRECTORY_INT_H
@@ -20,8 +22,21 @@ enum dir_table {
 	DIR_CREDENTIALS,
 	DIR_CLOSURES,
 	DIR_ROOMS,
+	DIR_INVITES,
 	DIR_TABLE_COUNT
 };
+
+/* flags of a dir_import besides enum directory_flags (directory.h) */
+enum dir_import_flags {
+	/* unknown fields and sections are skipped, not refused: the office API's
+	 * forward compatibility (docs/office-api.md) */
+	DIR_IGNORE_UNKNOWN = 1 << 16,
+	/* errors show card UIDs shortened (uid_redact()): messages of seuil-sync
+	 * reach its log and the store, never a full identifier */
+	DIR_REDACT_UIDS = 1 << 17,
+};
+
+struct json_t;
 
 #define DIR_ID_MAX 63     /* bytes in an id */
 #define DIR_NAME_MAX 159  /* bytes in a name */
@@ -29,19 +44,54 @@ enum dir_table {
 
 struct dir_import {
 	struct store *st;
-	unsigned flags;
+	unsigned flags;            /* enum directory_flags | enum dir_import_flags */
 	struct directory_counts counts;
+	long invites;              /* invites written (not in directory_counts) */
+	long deleted;              /* entries removed by dir_delete(), cascades not counted */
+	const char *json_root;     /* prefix of JSON paths in errors; NULL: "$" */
 	char *err;
 	size_t errlen;
 };
 
 /* Starts the transaction and the id record. */
 int dir_begin(struct dir_import *imp, struct store *st, unsigned flags, char *err, size_t errlen);
-/* In replace mode deletes what the file did not name (only tables in
- * `replaced`, a bit mask of 1 << enum dir_table), then commits. */
+/*
+ * Starts the id record inside a transaction the caller already holds
+ * (store_begin()); the caller then ends with dir_complete() and its own
+ * commit, or rolls back.
+ */
+int dir_init(struct dir_import *imp, struct store *st, unsigned flags, char *err, size_t errlen);
+/*
+ * In replace mode deletes what the file did not name (only tables in
+ * `replaced`, a bit mask of 1 << enum dir_table), then checks what no
+ * single entry can: invitation codes unique per day, no dangling reference.
+ * Commits nothing; on error the caller rolls back.
+ */
+int dir_complete(struct dir_import *imp, unsigned replaced);
+/* dir_complete(), then commits; on error rolls back. */
 int dir_finish(struct dir_import *imp, unsigned replaced);
 /* Rolls back; the store is as before dir_begin(). */
 void dir_abort(struct dir_import *imp);
+
+/*
+ * Parses and writes one directory object (the JSON format of
+ * docs/formats.md, already parsed by jansson; it stays the caller's) into
+ * the transaction of imp, every section in the order its references need.
+ * Paths in errors start with imp->json_root.  Used by
+ * directory_import_json() and by the office pull.
+ */
+int dir_import_tree(struct dir_import *imp, struct json_t *root);
+
+/*
+ * Removes the entry id of table (a normalized UID for credentials, a date
+ * for closures) with what depends on it, failing secure: a person takes
+ * their badges and grants along; a tenant its grants and its people (with
+ * their badges); a schedule the profiles on it; a profile, door or room
+ * its links.  Visitors and invitations of a removed host lose the link
+ * (kept, host NULL); badges of visitor passes are never touched.  An id
+ * that is not stored is not an error.
+ */
+int dir_delete(struct dir_import *imp, enum dir_table table, const char *id, const char *path);
 
 /* Notes that the file names id in table; an id named twice is an error. */
 int dir_seen(struct dir_import *imp, enum dir_table table, const char *id, const char *path);
@@ -75,6 +125,15 @@ struct dir_credential {
 	const char *person, *status, *valid_from, *valid_until;
 };
 struct dir_room { const char *id, *name, *calendar, *feed; int capacity; };
+struct dir_invite {
+	const char *id, *name, *organisation;
+	const char *host, *host_tenant; /* a person id, a tenant id; at least one */
+	const char *day;                /* YYYY-MM-DD */
+	const char *code;               /* 6 to 12 characters of A-Z and 2-9 */
+};
+
+#define DIR_INVITE_CODE_MIN 6
+#define DIR_INVITE_CODE_MAX 12
 
 int dir_put_site(struct dir_import *imp, const struct dir_site *s, const char *path);
 int dir_put_door(struct dir_import *imp, const struct dir_door *d, const char *path);
@@ -94,6 +153,8 @@ int dir_put_credential(struct dir_import *imp, const struct dir_credential *c, c
 int dir_put_closure(struct dir_import *imp, const char *date, const char *name, const char *path);
 int dir_put_room(struct dir_import *imp, const struct dir_room *r, const char *path);
 int dir_add_room_door(struct dir_import *imp, const char *room, const char *door, const char *path);
+/* an invitation; the code's uniqueness per day is checked by dir_complete() */
+int dir_put_invite(struct dir_import *imp, const struct dir_invite *v, const char *path);
 
 /* Reads a stored person's name into buf; SEUIL_ERR_NOT_FOUND when absent. */
 int dir_person_name(struct dir_import *imp, const char *id, char *buf, size_t len);

@@ -1,7 +1,9 @@
 /*
  * directory_json.c - the JSON directory format (docs/formats.md), parsed
  * with jansson and checked field by field; errors name the JSON path.  It
- * writes through directory_int.h and never builds SQL itself.
+ * writes through directory_int.h and never builds SQL itself; it opens no
+ * transaction of its own besides directory_import_json()'s, so that the
+ * office pull can apply a directory inside its own (dir_import_tree()).
  */
 #include "directory_int.h"
 
@@ -20,6 +22,12 @@ struct jimport {
 	json_t *root;
 };
 
+/* the JSON path of the directory object itself */
+static const char *root_path(const struct jimport *j)
+{
+	return j->imp.json_root != NULL ? j->imp.json_root : "$";
+}
+
 static int bad(struct dir_import *imp, const char *path, const char *what)
 {
 	return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID, "%s: %s", path, what);
@@ -33,6 +41,8 @@ static int j_keys(struct dir_import *imp, json_t *obj, const char *path, const c
 
 	if (!json_is_object(obj))
 		return bad(imp, path, "must be an object");
+	if (imp->flags & DIR_IGNORE_UNKNOWN)
+		return SEUIL_OK;
 	json_object_foreach(obj, key, value) {
 		size_t i;
 		for (i = 0; allowed[i] != NULL; i++) {
@@ -207,20 +217,22 @@ static int import_site(struct jimport *j)
 	static const char *const keys[] = { "name", "timezone", NULL };
 	json_t *site = json_object_get(j->root, "site");
 	struct dir_site s;
+	char path[PATH_MAX_LEN];
 	int rc;
 
-	if (site == NULL) {
+	snprintf(path, sizeof(path), "%s.site", root_path(j));
+	if (site == NULL || json_is_null(site)) {
 		if (j->imp.flags & DIRECTORY_REPLACE)
-			return bad(&j->imp, "$.site", "missing (a replacing import describes the whole directory)");
+			return bad(&j->imp, path, "missing (a replacing import describes the whole directory)");
 		return SEUIL_OK;
 	}
-	if ((rc = j_keys(&j->imp, site, "$.site", keys)) != SEUIL_OK ||
-	    (rc = j_str(&j->imp, site, "name", "$.site", true, DIR_NAME_MAX, &s.name)) != SEUIL_OK ||
-	    (rc = j_str(&j->imp, site, "timezone", "$.site", false, 64, &s.timezone)) != SEUIL_OK)
+	if ((rc = j_keys(&j->imp, site, path, keys)) != SEUIL_OK ||
+	    (rc = j_str(&j->imp, site, "name", path, true, DIR_NAME_MAX, &s.name)) != SEUIL_OK ||
+	    (rc = j_str(&j->imp, site, "timezone", path, false, 64, &s.timezone)) != SEUIL_OK)
 		return rc;
 	if (s.timezone == NULL)
 		s.timezone = "Europe/Paris";
-	return dir_put_site(&j->imp, &s, "$.site");
+	return dir_put_site(&j->imp, &s, path);
 }
 
 static int import_doors(struct jimport *j)
@@ -229,14 +241,14 @@ static int import_doors(struct jimport *j)
 	json_t *arr, *e;
 	size_t i;
 	char path[PATH_MAX_LEN];
-	int rc = j_array(&j->imp, j->root, "doors", "$", &arr);
+	int rc = j_array(&j->imp, j->root, "doors", root_path(j), &arr);
 
 	if (rc != SEUIL_OK || arr == NULL)
 		return rc;
 	json_array_foreach(arr, i, e) {
 		struct dir_door d = { .position = (int)i };
 		long unlock;
-		snprintf(path, sizeof(path), "$.doors[%zu]", i);
+		snprintf(path, sizeof(path), "%s.doors[%zu]", root_path(j), i);
 		if ((rc = j_keys(&j->imp, e, path, keys)) != SEUIL_OK ||
 		    (rc = j_id(&j->imp, e, "id", path, true, &d.id)) != SEUIL_OK ||
 		    (rc = j_str(&j->imp, e, "name", path, false, DIR_NAME_MAX, &d.name)) != SEUIL_OK ||
@@ -305,14 +317,14 @@ static int import_schedules(struct jimport *j)
 	json_t *arr, *e;
 	size_t i;
 	char path[PATH_MAX_LEN], hp[PATH_MAX_LEN];
-	int rc = j_array(&j->imp, j->root, "schedules", "$", &arr);
+	int rc = j_array(&j->imp, j->root, "schedules", root_path(j), &arr);
 
 	if (rc != SEUIL_OK || arr == NULL)
 		return rc;
 	json_array_foreach(arr, i, e) {
 		struct dir_schedule s;
 		const char *h;
-		snprintf(path, sizeof(path), "$.schedules[%zu]", i);
+		snprintf(path, sizeof(path), "%s.schedules[%zu]", root_path(j), i);
 		snprintf(hp, sizeof(hp), "%s.holidays", path);
 		if ((rc = j_keys(&j->imp, e, path, keys)) != SEUIL_OK ||
 		    (rc = j_id(&j->imp, e, "id", path, true, &s.id)) != SEUIL_OK ||
@@ -335,13 +347,13 @@ static int import_profiles(struct jimport *j)
 	json_t *arr, *e;
 	size_t i;
 	char path[PATH_MAX_LEN], sp[PATH_MAX_LEN];
-	int rc = j_array(&j->imp, j->root, "profiles", "$", &arr);
+	int rc = j_array(&j->imp, j->root, "profiles", root_path(j), &arr);
 
 	if (rc != SEUIL_OK || arr == NULL)
 		return rc;
 	json_array_foreach(arr, i, e) {
 		struct dir_profile p;
-		snprintf(path, sizeof(path), "$.profiles[%zu]", i);
+		snprintf(path, sizeof(path), "%s.profiles[%zu]", root_path(j), i);
 		snprintf(sp, sizeof(sp), "%s.schedule", path);
 		if ((rc = j_keys(&j->imp, e, path, keys)) != SEUIL_OK ||
 		    (rc = j_id(&j->imp, e, "id", path, true, &p.id)) != SEUIL_OK ||
@@ -389,13 +401,13 @@ static int import_tenants(struct jimport *j)
 	json_t *arr, *e;
 	size_t i;
 	char path[PATH_MAX_LEN];
-	int rc = j_array(&j->imp, j->root, "tenants", "$", &arr);
+	int rc = j_array(&j->imp, j->root, "tenants", root_path(j), &arr);
 
 	if (rc != SEUIL_OK || arr == NULL)
 		return rc;
 	json_array_foreach(arr, i, e) {
 		struct dir_tenant t;
-		snprintf(path, sizeof(path), "$.tenants[%zu]", i);
+		snprintf(path, sizeof(path), "%s.tenants[%zu]", root_path(j), i);
 		if ((rc = j_keys(&j->imp, e, path, keys)) != SEUIL_OK ||
 		    (rc = j_id(&j->imp, e, "id", path, true, &t.id)) != SEUIL_OK ||
 		    (rc = j_str(&j->imp, e, "name", path, true, DIR_NAME_MAX, &t.name)) != SEUIL_OK ||
@@ -418,13 +430,13 @@ static int import_people(struct jimport *j)
 	json_t *arr, *e;
 	size_t i;
 	char path[PATH_MAX_LEN], fp[PATH_MAX_LEN];
-	int rc = j_array(&j->imp, j->root, "people", "$", &arr);
+	int rc = j_array(&j->imp, j->root, "people", root_path(j), &arr);
 
 	if (rc != SEUIL_OK || arr == NULL)
 		return rc;
 	json_array_foreach(arr, i, e) {
 		struct dir_person p;
-		snprintf(path, sizeof(path), "$.people[%zu]", i);
+		snprintf(path, sizeof(path), "%s.people[%zu]", root_path(j), i);
 		if ((rc = j_keys(&j->imp, e, path, keys)) != SEUIL_OK ||
 		    (rc = j_id(&j->imp, e, "id", path, true, &p.id)) != SEUIL_OK ||
 		    (rc = j_str(&j->imp, e, "name", path, true, DIR_NAME_MAX, &p.name)) != SEUIL_OK ||
@@ -459,14 +471,14 @@ static int import_credentials(struct jimport *j)
 	json_t *arr, *e;
 	size_t i;
 	char path[PATH_MAX_LEN], fp[PATH_MAX_LEN], uid[UID_HEX_MAX], why[128];
-	int rc = j_array(&j->imp, j->root, "credentials", "$", &arr);
+	int rc = j_array(&j->imp, j->root, "credentials", root_path(j), &arr);
 
 	if (rc != SEUIL_OK || arr == NULL)
 		return rc;
 	json_array_foreach(arr, i, e) {
 		struct dir_credential c;
 		const char *text, *kind;
-		snprintf(path, sizeof(path), "$.credentials[%zu]", i);
+		snprintf(path, sizeof(path), "%s.credentials[%zu]", root_path(j), i);
 		if ((rc = j_keys(&j->imp, e, path, keys)) != SEUIL_OK ||
 		    (rc = j_str(&j->imp, e, "kind", path, false, 8, &kind)) != SEUIL_OK)
 			return rc;
@@ -479,6 +491,8 @@ static int import_credentials(struct jimport *j)
 		why[0] = '\0';
 		if (uid_normalize(text, uid, why, sizeof(why)) != SEUIL_OK) {
 			snprintf(fp, sizeof(fp), "%s.uid", path);
+			if (j->imp.flags & DIR_REDACT_UIDS) /* the message quotes the text */
+				return bad(&j->imp, fp, "not a card UID of 4, 7 or 10 bytes in hex");
 			return bad(&j->imp, fp, why);
 		}
 		c.identifier = uid;
@@ -500,13 +514,13 @@ static int import_closures(struct jimport *j)
 	json_t *arr, *e;
 	size_t i;
 	char path[PATH_MAX_LEN], dp[PATH_MAX_LEN];
-	int rc = j_array(&j->imp, j->root, "closures", "$", &arr);
+	int rc = j_array(&j->imp, j->root, "closures", root_path(j), &arr);
 
 	if (rc != SEUIL_OK || arr == NULL)
 		return rc;
 	json_array_foreach(arr, i, e) {
 		const char *date, *name;
-		snprintf(path, sizeof(path), "$.closures[%zu]", i);
+		snprintf(path, sizeof(path), "%s.closures[%zu]", root_path(j), i);
 		snprintf(dp, sizeof(dp), "%s.date", path);
 		if ((rc = j_keys(&j->imp, e, path, keys)) != SEUIL_OK ||
 		    (rc = j_str(&j->imp, e, "date", path, true, 10, &date)) != SEUIL_OK ||
@@ -526,14 +540,14 @@ static int import_rooms(struct jimport *j)
 	json_t *arr, *e;
 	size_t i;
 	char path[PATH_MAX_LEN], fp[PATH_MAX_LEN];
-	int rc = j_array(&j->imp, j->root, "rooms", "$", &arr);
+	int rc = j_array(&j->imp, j->root, "rooms", root_path(j), &arr);
 
 	if (rc != SEUIL_OK || arr == NULL)
 		return rc;
 	json_array_foreach(arr, i, e) {
 		struct dir_room r;
 		long capacity;
-		snprintf(path, sizeof(path), "$.rooms[%zu]", i);
+		snprintf(path, sizeof(path), "%s.rooms[%zu]", root_path(j), i);
 		if ((rc = j_keys(&j->imp, e, path, keys)) != SEUIL_OK ||
 		    (rc = j_id(&j->imp, e, "id", path, true, &r.id)) != SEUIL_OK ||
 		    (rc = j_str(&j->imp, e, "name", path, true, DIR_NAME_MAX, &r.name)) != SEUIL_OK ||
@@ -559,17 +573,90 @@ static int import_rooms(struct jimport *j)
 	return SEUIL_OK;
 }
 
-int directory_import_json(struct store *st, const char *buf, size_t len, unsigned flags,
-			  struct directory_counts *counts, char *err, size_t errlen)
+/* an invitation code: 6 to 12 characters of A-Z and 2-9 (no 0 or 1 to misread) */
+static bool invite_code_ok(const char *code)
 {
-	static const char *const keys[] = { "site", "doors", "schedules", "profiles", "tenants", "people",
-					    "credentials", "closures", "rooms", NULL };
+	size_t n = strlen(code);
+
+	if (n < DIR_INVITE_CODE_MIN || n > DIR_INVITE_CODE_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (!((code[i] >= 'A' && code[i] <= 'Z') || (code[i] >= '2' && code[i] <= '9')))
+			return false;
+	}
+	return true;
+}
+
+static int import_invites(struct jimport *j)
+{
+	static const char *const keys[] = { "id", "name", "organisation", "host", "host_tenant",
+					    "day", "code", NULL };
+	json_t *arr, *e;
+	size_t i;
+	char path[PATH_MAX_LEN], fp[PATH_MAX_LEN];
+	int rc = j_array(&j->imp, j->root, "invites", root_path(j), &arr);
+
+	if (rc != SEUIL_OK || arr == NULL)
+		return rc;
+	json_array_foreach(arr, i, e) {
+		struct dir_invite v;
+		snprintf(path, sizeof(path), "%s.invites[%zu]", root_path(j), i);
+		if ((rc = j_keys(&j->imp, e, path, keys)) != SEUIL_OK ||
+		    (rc = j_id(&j->imp, e, "id", path, true, &v.id)) != SEUIL_OK ||
+		    (rc = j_str(&j->imp, e, "name", path, true, DIR_NAME_MAX, &v.name)) != SEUIL_OK ||
+		    (rc = j_str(&j->imp, e, "organisation", path, false, DIR_NAME_MAX, &v.organisation)) !=
+			    SEUIL_OK ||
+		    (rc = j_id(&j->imp, e, "host", path, false, &v.host)) != SEUIL_OK ||
+		    (rc = j_id(&j->imp, e, "host_tenant", path, false, &v.host_tenant)) != SEUIL_OK ||
+		    (rc = j_str(&j->imp, e, "day", path, true, 10, &v.day)) != SEUIL_OK ||
+		    (rc = j_str(&j->imp, e, "code", path, true, 16, &v.code)) != SEUIL_OK)
+			return rc;
+		snprintf(fp, sizeof(fp), "%s.day", path);
+		if ((rc = dir_check_date(&j->imp, v.day, fp)) != SEUIL_OK)
+			return rc;
+		snprintf(fp, sizeof(fp), "%s.code", path);
+		if (!invite_code_ok(v.code))
+			return bad(&j->imp, fp, "must be 6 to 12 characters from A-Z and 2-9");
+		if (v.host == NULL && v.host_tenant == NULL)
+			return bad(&j->imp, path, "needs a host (person id) or a host_tenant (tenant id)");
+		snprintf(fp, sizeof(fp), "%s.host", path);
+		if (v.host != NULL && (rc = dir_require(&j->imp, DIR_PEOPLE, v.host, fp)) != SEUIL_OK)
+			return rc;
+		snprintf(fp, sizeof(fp), "%s.host_tenant", path);
+		if (v.host_tenant != NULL &&
+		    (rc = dir_require(&j->imp, DIR_TENANTS, v.host_tenant, fp)) != SEUIL_OK)
+			return rc;
+		if ((rc = dir_seen(&j->imp, DIR_INVITES, v.id, path)) != SEUIL_OK ||
+		    (rc = dir_put_invite(&j->imp, &v, path)) != SEUIL_OK)
+			return rc;
+	}
+	return SEUIL_OK;
+}
+
+int dir_import_tree(struct dir_import *imp, json_t *root)
+{
+	static const char *const keys[] = { "site",        "doors",    "schedules", "profiles",
+					    "tenants",     "people",   "credentials", "closures",
+					    "rooms",       "invites",  NULL };
 	/* sections in the order their references need */
 	static int (*const sections[])(struct jimport *) = {
 		import_site,   import_doors,       import_schedules, import_profiles, import_tenants,
-		import_people, import_credentials, import_closures,  import_rooms,
+		import_people, import_credentials, import_closures,  import_rooms,    import_invites,
 	};
-	struct jimport j;
+	struct jimport j = { .imp = *imp, .root = root };
+	int rc = j_keys(&j.imp, root, root_path(&j), keys);
+
+	for (size_t i = 0; rc == SEUIL_OK && i < sizeof(sections) / sizeof(sections[0]); i++)
+		rc = sections[i](&j);
+	*imp = j.imp; /* the counts */
+	return rc;
+}
+
+int directory_import_json(struct store *st, const char *buf, size_t len, unsigned flags,
+			  struct directory_counts *counts, char *err, size_t errlen)
+{
+	struct dir_import imp;
+	json_t *root;
 	json_error_t jerr;
 	int rc;
 
@@ -580,29 +667,27 @@ int directory_import_json(struct store *st, const char *buf, size_t len, unsigne
 		buf += 3; /* a byte-order mark some editors write */
 		len -= 3;
 	}
-	j.root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (j.root == NULL) {
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
 		/* jansson leaves the error empty when its very first allocation fails */
 		if (json_error_code(&jerr) == json_error_out_of_memory || jerr.text[0] == '\0')
 			return err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory reading the directory");
 		return err_set(err, errlen, SEUIL_ERR_INVALID, "line %d, column %d: %s", jerr.line,
 			       jerr.column, jerr.text);
 	}
-	rc = dir_begin(&j.imp, st, flags, err, errlen);
+	rc = dir_begin(&imp, st, flags, err, errlen);
 	if (rc != SEUIL_OK) {
-		json_decref(j.root);
+		json_decref(root);
 		return rc;
 	}
-	rc = j_keys(&j.imp, j.root, "$", keys);
-	for (size_t i = 0; rc == SEUIL_OK && i < sizeof(sections) / sizeof(sections[0]); i++)
-		rc = sections[i](&j);
-	json_decref(j.root);
+	rc = dir_import_tree(&imp, root);
+	json_decref(root);
 	if (rc != SEUIL_OK) {
-		dir_abort(&j.imp);
+		dir_abort(&imp);
 		return rc;
 	}
-	rc = dir_finish(&j.imp, ~0u);
+	rc = dir_finish(&imp, ~0u);
 	if (rc == SEUIL_OK && counts != NULL)
-		*counts = j.imp.counts;
+		*counts = imp.counts;
 	return rc;
 }

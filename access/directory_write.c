@@ -1,7 +1,7 @@
 /*
- * directory_write.c - the transaction, id bookkeeping, checks and upserts
- * behind both importers.  It parses nothing; directory_json.c and
- * directory_csv.c turn their formats into calls here.
+ * directory_write.c - the transaction, id bookkeeping, checks, upserts and
+ * deletions behind both importers and the office pull.  It parses nothing;
+ * directory_json.c and directory_csv.c turn their formats into calls here.
  */
 #include "directory_int.h"
 
@@ -9,6 +9,7 @@
 #include "err.h"
 #include "store_int.h"
 #include "tz.h"
+#include "uid.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@ static const char *const table_names[DIR_TABLE_COUNT] = {
 	[DIR_PROFILES] = "profiles", [DIR_TENANTS] = "tenants",
 	[DIR_PEOPLE] = "people",     [DIR_CREDENTIALS] = "credentials",
 	[DIR_CLOSURES] = "closures", [DIR_ROOMS] = "rooms",
+	[DIR_INVITES] = "invites",
 };
 
 /* existence of an id, one static statement per table (the cache keys on the text) */
@@ -35,6 +37,7 @@ static const char *const exists_sql[DIR_TABLE_COUNT] = {
 	[DIR_CREDENTIALS] = "SELECT 1 FROM credentials WHERE kind = 'uid' AND identifier = ?1",
 	[DIR_CLOSURES] = "SELECT 1 FROM closures WHERE date = ?1",
 	[DIR_ROOMS] = "SELECT 1 FROM rooms WHERE id = ?1",
+	[DIR_INVITES] = "SELECT 1 FROM invites WHERE id = ?1",
 };
 
 /* replace mode: what the file did not name goes, children before parents */
@@ -42,6 +45,8 @@ static const struct {
 	enum dir_table table;
 	const char *sql;
 } replace_sql[] = {
+	{ DIR_INVITES, "DELETE FROM invites WHERE id NOT IN"
+		       " (SELECT id FROM temp.dir_seen WHERE tbl = 'invites')" },
 	{ DIR_CREDENTIALS, "DELETE FROM credentials WHERE kind = 'uid' AND identifier NOT IN"
 			   " (SELECT id FROM temp.dir_seen WHERE tbl = 'credentials')"
 			   " AND visitor_id IS NULL" },
@@ -93,28 +98,33 @@ static sqlite3_stmt *prep(struct dir_import *imp, const char *sql)
 	return store_stmt(imp->st, sql, imp->err, imp->errlen);
 }
 
-int dir_begin(struct dir_import *imp, struct store *st, unsigned flags, char *err, size_t errlen)
+int dir_init(struct dir_import *imp, struct store *st, unsigned flags, char *err, size_t errlen)
 {
 	static const char create[] =
 		"CREATE TEMP TABLE IF NOT EXISTS dir_seen (tbl TEXT NOT NULL, id TEXT NOT NULL,"
 		" path TEXT NOT NULL, PRIMARY KEY (tbl, id)) WITHOUT ROWID";
-	int rc;
 
 	memset(imp, 0, sizeof(*imp));
 	imp->st = st;
 	imp->flags = flags;
 	imp->err = err;
 	imp->errlen = errlen;
-	rc = store_begin(st, err, errlen);
+	if (sqlite3_exec(st->db, create, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(st->db, "DELETE FROM temp.dir_seen", NULL, NULL, NULL) != SQLITE_OK)
+		return store_db_error(st, "preparing the import", err, errlen);
+	return SEUIL_OK;
+}
+
+int dir_begin(struct dir_import *imp, struct store *st, unsigned flags, char *err, size_t errlen)
+{
+	int rc = store_begin(st, err, errlen);
+
 	if (rc != SEUIL_OK)
 		return rc;
-	if (sqlite3_exec(st->db, create, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(st->db, "DELETE FROM temp.dir_seen", NULL, NULL, NULL) != SQLITE_OK) {
-		rc = store_db_error(st, "preparing the import", err, errlen);
+	rc = dir_init(imp, st, flags, err, errlen);
+	if (rc != SEUIL_OK)
 		store_rollback(st);
-		return rc;
-	}
-	return SEUIL_OK;
+	return rc;
 }
 
 void dir_abort(struct dir_import *imp)
@@ -122,7 +132,72 @@ void dir_abort(struct dir_import *imp)
 	store_rollback(imp->st);
 }
 
+/* the path the file gave id of table at, into buf ("" when not named) */
+static void seen_path(struct dir_import *imp, enum dir_table table, const char *id, char *buf,
+		      size_t len)
+{
+	static const char find[] = "SELECT path FROM temp.dir_seen WHERE tbl = ?1 AND id = ?2";
+	sqlite3_stmt *stmt = prep(imp, find);
+
+	buf[0] = '\0';
+	if (stmt == NULL)
+		return;
+	sqlite3_bind_text(stmt, 1, table_names[table], -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		store_column_copy(stmt, 0, buf, len);
+	sqlite3_reset(stmt);
+}
+
+/* two invitations of one day may not share a code: the visitor types it */
+static int check_invite_codes(struct dir_import *imp)
+{
+	static const char dup[] =
+		"SELECT a.id, b.id, a.day, a.code FROM invites a JOIN invites b"
+		" ON b.day = a.day AND b.code = a.code AND b.id > a.id LIMIT 1";
+	sqlite3_stmt *stmt;
+	char a[DIR_ID_MAX + 1], b[DIR_ID_MAX + 1], day[16], code[16], path[96];
+	int rc;
+
+	if (sqlite3_prepare_v2(imp->st->db, dup, -1, &stmt, NULL) != SQLITE_OK)
+		return store_db_error(imp->st, "checking invitation codes", imp->err, imp->errlen);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		store_column_copy(stmt, 0, a, sizeof(a));
+		store_column_copy(stmt, 1, b, sizeof(b));
+		store_column_copy(stmt, 2, day, sizeof(day));
+		store_column_copy(stmt, 3, code, sizeof(code));
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_DONE)
+		return SEUIL_OK;
+	if (rc != SQLITE_ROW)
+		return store_db_error(imp->st, "checking invitation codes", imp->err, imp->errlen);
+	/* name the entry of the file; the other may be stored from before */
+	seen_path(imp, DIR_INVITES, b, path, sizeof(path));
+	if (path[0] == '\0') {
+		seen_path(imp, DIR_INVITES, a, path, sizeof(path));
+		snprintf(a, sizeof(a), "%s", b);
+	}
+	if (path[0] == '\0')
+		return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID,
+			       "invites \"%s\" and \"%s\" share the code %s on %s", a, b, code, day);
+	return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID,
+		       "%s.code: %s is already the code of invite \"%s\" on %s", path, code, a, day);
+}
+
 int dir_finish(struct dir_import *imp, unsigned replaced)
+{
+	int rc = dir_complete(imp, replaced);
+
+	if (rc != SEUIL_OK) {
+		store_rollback(imp->st);
+		return rc;
+	}
+	return store_commit(imp->st, imp->err, imp->errlen);
+}
+
+int dir_complete(struct dir_import *imp, unsigned replaced)
 {
 	static const char fk_check[] = "PRAGMA foreign_key_check";
 	sqlite3_stmt *stmt;
@@ -133,30 +208,24 @@ int dir_finish(struct dir_import *imp, unsigned replaced)
 			if (!(replaced & (1u << replace_sql[i].table)))
 				continue;
 			stmt = prep(imp, replace_sql[i].sql);
-			if (stmt == NULL) {
-				rc = SEUIL_ERR_DB;
-				goto fail;
-			}
+			if (stmt == NULL)
+				return SEUIL_ERR_DB;
 			rc = sqlite3_step(stmt);
 			sqlite3_reset(stmt);
-			if (rc == SQLITE_CONSTRAINT) {
-				rc = err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID,
-					     "cannot remove %s absent from the file: still in use (%s)",
-					     table_names[replace_sql[i].table], sqlite3_errmsg(imp->st->db));
-				goto fail;
-			}
-			if (rc != SQLITE_DONE) {
-				rc = store_db_error(imp->st, "replacing the directory", imp->err, imp->errlen);
-				goto fail;
-			}
+			if (rc == SQLITE_CONSTRAINT)
+				return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID,
+					       "cannot remove %s absent from the file: still in use (%s)",
+					       table_names[replace_sql[i].table], sqlite3_errmsg(imp->st->db));
+			if (rc != SQLITE_DONE)
+				return store_db_error(imp->st, "replacing the directory", imp->err, imp->errlen);
 			imp->counts.removed += sqlite3_changes(imp->st->db);
 		}
 	}
+	if (imp->invites > 0 && (rc = check_invite_codes(imp)) != SEUIL_OK)
+		return rc;
 	/* the importers check references as they go; this is the safety net */
-	if (sqlite3_prepare_v2(imp->st->db, fk_check, -1, &stmt, NULL) != SQLITE_OK) {
-		rc = store_db_error(imp->st, "checking references", imp->err, imp->errlen);
-		goto fail;
-	}
+	if (sqlite3_prepare_v2(imp->st->db, fk_check, -1, &stmt, NULL) != SQLITE_OK)
+		return store_db_error(imp->st, "checking references", imp->err, imp->errlen);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID,
@@ -165,14 +234,9 @@ int dir_finish(struct dir_import *imp, unsigned replaced)
 	else if (rc != SQLITE_DONE)
 		store_db_error(imp->st, "checking references", imp->err, imp->errlen);
 	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		rc = rc == SQLITE_ROW ? SEUIL_ERR_INVALID : SEUIL_ERR_DB;
-		goto fail;
-	}
-	return store_commit(imp->st, imp->err, imp->errlen);
-fail:
-	store_rollback(imp->st);
-	return rc;
+	if (rc != SQLITE_DONE)
+		return rc == SQLITE_ROW ? SEUIL_ERR_INVALID : SEUIL_ERR_DB;
+	return SEUIL_OK;
 }
 
 int dir_seen(struct dir_import *imp, enum dir_table table, const char *id, const char *path)
@@ -187,10 +251,15 @@ int dir_seen(struct dir_import *imp, enum dir_table table, const char *id, const
 	sqlite3_bind_text(stmt, 1, table_names[table], -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		char shown[UID_HEX_MAX + 8];
 		store_column_copy(stmt, 0, first, sizeof(first));
 		sqlite3_reset(stmt);
+		if (table == DIR_CREDENTIALS && (imp->flags & DIR_REDACT_UIDS))
+			uid_redact(id, shown, sizeof(shown));
+		else
+			snprintf(shown, sizeof(shown), "%s", id);
 		return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID, "%s: \"%s\" is already given at %s",
-			       path, id, first);
+			       path, shown, first);
 	}
 	sqlite3_reset(stmt);
 	stmt = prep(imp, add);
@@ -571,4 +640,83 @@ int dir_person_name(struct dir_import *imp, const char *id, char *buf, size_t le
 		store_column_copy(stmt, 0, buf, len);
 	sqlite3_reset(stmt);
 	return rc == SQLITE_ROW ? SEUIL_OK : SEUIL_ERR_NOT_FOUND;
+}
+
+int dir_put_invite(struct dir_import *imp, const struct dir_invite *v, const char *path)
+{
+	/* used_ms is set at the kiosk when the visitor arrives; a new day is a new visit */
+	static const char sql[] =
+		"INSERT INTO invites(id, name, organisation, host_person_id, host_tenant_id, day, code)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+		" organisation = excluded.organisation, host_person_id = excluded.host_person_id,"
+		" host_tenant_id = excluded.host_tenant_id,"
+		" used_ms = iif(day IS excluded.day, used_ms, NULL),"
+		" day = excluded.day, code = excluded.code";
+	sqlite3_stmt *stmt = prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, v->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, v->name, -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 3, v->organisation);
+	store_bind_text_or_null(stmt, 4, v->host);
+	store_bind_text_or_null(stmt, 5, v->host_tenant);
+	sqlite3_bind_text(stmt, 6, v->day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 7, v->code, -1, SQLITE_STATIC);
+	imp->invites++;
+	return step_done(imp, stmt, path);
+}
+
+/* runs one deletion; *changes (if not NULL) gets the rows it removed */
+static int delete_step(struct dir_import *imp, const char *sql, const char *id, const char *path,
+		       int *changes)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	/* not cached: deletions are rare, and the statement cache is for decisions */
+	if (sqlite3_prepare_v2(imp->st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return store_db_error(imp->st, path, imp->err, imp->errlen);
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE && changes != NULL)
+		*changes = sqlite3_changes(imp->st->db);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_DONE)
+		return SEUIL_OK;
+	if (rc == SQLITE_CONSTRAINT)
+		return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID, "%s: cannot remove: %s", path,
+			       sqlite3_errmsg(imp->st->db));
+	return store_db_error(imp->st, path, imp->err, imp->errlen);
+}
+
+int dir_delete(struct dir_import *imp, enum dir_table table, const char *id, const char *path)
+{
+	/* what goes first so that the entry itself can go (the schema cascades the rest) */
+	static const char *const first[DIR_TABLE_COUNT] = {
+		[DIR_SCHEDULES] = "DELETE FROM profiles WHERE schedule_id = ?1",
+		[DIR_TENANTS] = "DELETE FROM people WHERE tenant_id = ?1",
+	};
+	static const char *const entry[DIR_TABLE_COUNT] = {
+		[DIR_DOORS] = "DELETE FROM doors WHERE id = ?1",
+		[DIR_SCHEDULES] = "DELETE FROM schedules WHERE id = ?1",
+		[DIR_PROFILES] = "DELETE FROM profiles WHERE id = ?1",
+		[DIR_TENANTS] = "DELETE FROM tenants WHERE id = ?1",
+		[DIR_PEOPLE] = "DELETE FROM people WHERE id = ?1",
+		[DIR_CREDENTIALS] = "DELETE FROM credentials WHERE kind = 'uid' AND identifier = ?1"
+				    " AND visitor_id IS NULL",
+		[DIR_CLOSURES] = "DELETE FROM closures WHERE date = ?1",
+		[DIR_ROOMS] = "DELETE FROM rooms WHERE id = ?1",
+		[DIR_INVITES] = "DELETE FROM invites WHERE id = ?1",
+	};
+	int rc, changes = 0;
+
+	if ((unsigned)table >= DIR_TABLE_COUNT)
+		return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID, "%s: no such table", path);
+	if (first[table] != NULL && (rc = delete_step(imp, first[table], id, path, NULL)) != SEUIL_OK)
+		return rc;
+	if ((rc = delete_step(imp, entry[table], id, path, &changes)) != SEUIL_OK)
+		return rc;
+	imp->deleted += changes;
+	return SEUIL_OK;
 }
