@@ -1,0 +1,228 @@
+/*
+ * sync_outbox.c - the outbox as the office API sends it: batches of the
+ * oldest unacknowledged events (POST /v1/events) and the acknowledgement
+ * that moves the `outbox` view forward.  It deletes nothing: the outbox is
+ * the journal's tail, and journal_purge() ends what retention ends.
+ */
+#include "sync_store.h"
+
+#include "err.h"
+#include "journal.h"
+#include "store_int.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* a growing body; len excludes the NUL always kept at the end */
+struct body {
+	char *text;
+	size_t len, cap;
+};
+
+static bool body_add(struct body *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *grown;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		if ((grown = realloc(b->text, cap)) == NULL)
+			return false;
+		b->text = grown;
+		b->cap = cap;
+	}
+	memcpy(b->text + b->len, s, n);
+	b->len += n;
+	b->text[b->len] = '\0';
+	return true;
+}
+
+struct batch {
+	struct body body;
+	int max, count;
+	int64_t first, last;
+	int rc; /* an error inside the walk */
+};
+
+#define BATCH_FULL 1 /* stops journal_list(): not an error */
+
+static int add_event(const struct journal_event *ev, void *ctx)
+{
+	struct batch *b = ctx;
+	char *line;
+	size_t n;
+
+	if (b->count == b->max)
+		return BATCH_FULL;
+	if ((line = journal_event_json(ev)) == NULL) {
+		b->rc = SEUIL_ERR_NOMEM;
+		return SEUIL_ERR_NOMEM;
+	}
+	n = strlen(line);
+	/* room for this line, its comma and the closing "]}" */
+	if (b->count > 0 && b->body.len + n + 3 > SYNC_REQUEST_MAX) {
+		free(line);
+		return BATCH_FULL;
+	}
+	if ((b->count > 0 && !body_add(&b->body, ",", 1)) || !body_add(&b->body, line, n)) {
+		free(line);
+		b->rc = SEUIL_ERR_NOMEM;
+		return SEUIL_ERR_NOMEM;
+	}
+	free(line);
+	if (b->count == 0)
+		b->first = ev->seq;
+	b->last = ev->seq;
+	b->count++;
+	return 0;
+}
+
+static int64_t state_int(struct store *st, const char *key)
+{
+	char text[32], *end;
+	long long v;
+
+	if (sync_state_get(st, key, text, sizeof(text)) != SEUIL_OK)
+		return 0;
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	return errno == 0 && *end == '\0' && text[0] != '\0' ? v : 0;
+}
+
+/* the envelope's opening: {"device":"...","events":[ */
+static bool open_envelope(struct body *b, const char *device)
+{
+	json_t *s = json_string(device);
+	char *quoted = s != NULL ? json_dumps(s, JSON_ENCODE_ANY) : NULL;
+	bool ok = quoted != NULL && body_add(b, "{\"device\":", 10) && body_add(b, quoted, strlen(quoted)) &&
+		  body_add(b, ",\"events\":[", 11);
+
+	free(quoted);
+	json_decref(s);
+	return ok;
+}
+
+int sync_outbox_batch(struct store *st, const char *device, int max, char **body_out, int64_t *first,
+		      int64_t *last, int *count, char *err, size_t errlen)
+{
+	struct batch b;
+	char dev[64];
+	bool snapshot;
+	int rc;
+
+	if (max < 1 || max > SYNC_BATCH_MAX)
+		return err_set(err, errlen, SEUIL_ERR_INVALID, "a batch holds 1 to %d events", SYNC_BATCH_MAX);
+	memset(&b, 0, sizeof(b));
+	b.max = max;
+	snapshot = store_read_begin(st); /* one view of acked_seq and the events after it */
+	if (device == NULL || device[0] == '\0') {
+		store_setting_get(st, "device_id", "kiosk-1", dev, sizeof(dev));
+		device = dev;
+	}
+	if (!open_envelope(&b.body, device)) {
+		rc = err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory building a batch");
+		goto done;
+	}
+	rc = journal_list(st, state_int(st, "acked_seq"), add_event, &b, err, errlen);
+	if (rc == BATCH_FULL)
+		rc = SEUIL_OK;
+	if (b.rc != SEUIL_OK)
+		rc = err_set(err, errlen, b.rc, "out of memory building a batch");
+	if (rc == SEUIL_OK && !body_add(&b.body, "]}", 2))
+		rc = err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory building a batch");
+done:
+	store_read_end(st, snapshot);
+	if (rc != SEUIL_OK) {
+		free(b.body.text);
+		return rc;
+	}
+	if (b.count == 0) {
+		free(b.body.text);
+		b.body.text = NULL;
+	}
+	*body_out = b.body.text;
+	*first = b.first;
+	*last = b.last;
+	*count = b.count;
+	return SEUIL_OK;
+}
+
+int sync_outbox_ack(struct store *st, int64_t acked_seq, int64_t *stored, char *err, size_t errlen)
+{
+	/* the newest sequence ever given: the journal's, or the floor a purge left */
+	static const char newest_sql[] =
+		"SELECT max(coalesce((SELECT max(seq) FROM events), 0),"
+		" coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'seq_floor'), 0))";
+	char text[32];
+	sqlite3_stmt *stmt;
+	int64_t current, newest;
+	bool known;
+	int rc;
+
+	if (acked_seq < 0)
+		return err_set(err, errlen, SEUIL_ERR_NETWORK, "the office acknowledged a negative sequence");
+	if ((rc = store_begin(st, err, errlen)) != SEUIL_OK)
+		return rc;
+	known = sync_state_get(st, "acked_seq", text, sizeof(text)) == SEUIL_OK;
+	current = state_int(st, "acked_seq");
+	if ((stmt = store_stmt(st, newest_sql, err, errlen)) == NULL) {
+		rc = SEUIL_ERR_DB;
+		goto fail;
+	}
+	rc = sqlite3_step(stmt);
+	newest = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW) {
+		rc = store_db_error(st, "reading the journal", err, errlen);
+		goto fail;
+	}
+	if (acked_seq > newest) {
+		rc = err_set(err, errlen, SEUIL_ERR_NETWORK,
+			     "the office acknowledged sequence %" PRId64 " but the newest event is %" PRId64
+			     ": kept %" PRId64 " (another device's acknowledgement?)",
+			     acked_seq, newest, current);
+		goto fail;
+	}
+	/* the first acknowledgement is stored even when 0: it says an office syncs (journal_purge()) */
+	if (acked_seq > current || !known) {
+		if (acked_seq > current)
+			current = acked_seq;
+		snprintf(text, sizeof(text), "%" PRId64, current);
+		if ((rc = sync_state_set(st, "acked_seq", text, err, errlen)) != SEUIL_OK)
+			goto fail;
+	}
+	if ((rc = store_commit(st, err, errlen)) != SEUIL_OK)
+		return rc;
+	if (stored != NULL)
+		*stored = current;
+	return SEUIL_OK;
+fail:
+	store_rollback(st);
+	return rc;
+}
+
+int sync_outbox_state(struct store *st, int64_t *acked_seq, int64_t *pending, char *err, size_t errlen)
+{
+	static const char sql[] = "SELECT count(*) FROM outbox";
+	bool snapshot = store_read_begin(st);
+	sqlite3_stmt *stmt = store_stmt(st, sql, err, errlen);
+	int64_t acked = state_int(st, "acked_seq"), n = 0;
+	int rc = SEUIL_ERR_DB;
+
+	if (stmt != NULL) {
+		rc = sqlite3_step(stmt);
+		n = sqlite3_column_int64(stmt, 0);
+		sqlite3_reset(stmt);
+		rc = rc == SQLITE_ROW ? SEUIL_OK : store_db_error(st, "counting the outbox", err, errlen);
+	}
+	store_read_end(st, snapshot);
+	if (rc == SEUIL_OK) {
+		*acked_seq = acked;
+		*pending = n;
+	}
+	return rc;
+}
