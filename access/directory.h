@@ -52,4 +52,50 @@ int directory_import_csv(struct store *st, const char *buf, size_t len, unsigned
 int directory_import_file(struct store *st, const char *path, enum directory_format format,
 			  unsigned flags, struct directory_counts *counts, char *err, size_t errlen);
 
+/*
+ * Exporting: the stored directory as JSON, in the format of
+ * docs/formats.md plus the `invites` section of docs/office-api.md, so that
+ * importing the export into an empty store (with DIRECTORY_REPLACE)
+ * reproduces it.  Sections without entries are left out.
+ */
+enum directory_section {
+	DIRECTORY_SITE,
+	DIRECTORY_DOORS,
+	DIRECTORY_SCHEDULES,
+	DIRECTORY_PROFILES,
+	DIRECTORY_TENANTS,
+	DIRECTORY_PEOPLE,
+	DIRECTORY_CREDENTIALS,
+	DIRECTORY_CLOSURES,
+	DIRECTORY_ROOMS,
+	DIRECTORY_INVITES,
+	DIRECTORY_SECTION_COUNT
+};
+
+/* The JSON name of a section ("site", "doors", ...); NULL when out of range. */
+const char *directory_section_name(enum directory_section section);
+/* The section named name, or -1. */
+int directory_section_from_name(const char *name);
+
+/*
+ * What to export: every entry of the sections whose bit (1u << section) is
+ * set in `all`, and of the others the entries whose ids (credentials: the
+ * normalized UID, closures: the date; the site: any id) are listed.  An id
+ * that is not stored is skipped.  The arrays stay owned by the caller.
+ */
+struct directory_selection {
+	unsigned all;
+	const char *const *ids[DIRECTORY_SECTION_COUNT];
+	size_t count[DIRECTORY_SECTION_COUNT];
+};
+
+/*
+ * Writes the directory (everything when sel is NULL) as one compact JSON
+ * object into *out (NUL-terminated, *len bytes without the NUL), which the
+ * caller frees with free().  Reads one consistent snapshot.  Errors:
+ * SEUIL_ERR_DB/BUSY, SEUIL_ERR_NOMEM.  Not thread-safe (the store's rule).
+ */
+int directory_export_json(struct store *st, const struct directory_selection *sel, char **out,
+			  size_t *len, char *err, size_t errlen);
+
 #endif
