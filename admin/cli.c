@@ -1,6 +1,6 @@
 /*
  * cli.c - helpers shared by seuilctl's commands: the database path, opening
- * it with a readable error, the clock and instants typed by people.
+ * it with a readable error, instants typed by people.
  */
 #include "cli.h"
 
@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 const char *cli_db_option;
 
@@ -49,14 +48,6 @@ int cli_open(unsigned flags, struct store **st)
 	if (store_open(cli_db_path(), flags, st, err, sizeof(err)) != SEUIL_OK)
 		return cli_fail("%s", err);
 	return CLI_OK;
-}
-
-int64_t cli_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int cli_parse_at(struct store *st, const char *text, int64_t *ms)

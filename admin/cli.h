@@ -43,8 +43,6 @@ const char *cli_db_path(void);
 int cli_open(unsigned flags, struct store **st);
 /* Prints "seuilctl: <msg>" to stderr and returns CLI_ERROR. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The current time, ms since the epoch, UTC. */
-int64_t cli_now_ms(void);
 /*
  * Reads an ISO 8601 instant; one without an offset is site local time.
  * Returns CLI_OK or prints why and returns CLI_ERROR.

@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 
+#include "clock.h"
 #include "err.h"
 #include "journal.h"
 #include "rights.h"
@@ -52,7 +53,7 @@ int cmd_decide(int argc, char **argv)
 		return cli_fail("decide needs --uid HEX (see --help)");
 	if ((rc = cli_open(0, &st)) != CLI_OK)
 		return rc;
-	req.now_ms = cli_now_ms();
+	req.now_ms = clock_wall_ms();
 	if (at != NULL && (rc = cli_parse_at(st, at, &req.now_ms)) != CLI_OK)
 		goto out;
 	if (access_decide(st, &req, &d, err, sizeof(err)) != SEUIL_OK) {

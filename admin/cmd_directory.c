@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 
+#include "clock.h"
 #include "credentials.h"
 #include "directory.h"
 #include "err.h"
@@ -145,7 +146,7 @@ int cmd_enroll(int argc, char **argv)
 		return cli_fail("enroll needs --uid and --person (see --help)");
 	if ((rc = cli_open(0, &st)) != CLI_OK)
 		return rc;
-	rc = credential_enroll(st, uid, person, from, until, force, cli_now_ms(), err, sizeof(err));
+	rc = credential_enroll(st, uid, person, from, until, force, clock_wall_ms(), err, sizeof(err));
 	store_free(st);
 	if (rc != SEUIL_OK)
 		return cli_fail("%s", err);
@@ -187,7 +188,7 @@ int cmd_revoke(int argc, char **argv)
 		return cli_fail("revoke needs --uid HEX (see --help)");
 	if ((rc = cli_open(0, &st)) != CLI_OK)
 		return rc;
-	rc = credential_set_status(st, uid, status, cli_now_ms(), err, sizeof(err));
+	rc = credential_set_status(st, uid, status, clock_wall_ms(), err, sizeof(err));
 	store_free(st);
 	if (rc != SEUIL_OK)
 		return cli_fail("%s", err);

@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include "civil.h"
+#include "clock.h"
 #include "err.h"
 #include "journal.h"
 #include "store.h"
@@ -136,7 +137,7 @@ int cmd_purge(int argc, char **argv)
 		return cli_fail("purge takes no arguments (see --help)");
 	if ((rc = cli_open(0, &st)) != CLI_OK)
 		return rc;
-	now = cli_now_ms();
+	now = clock_wall_ms();
 	if (at != NULL && (rc = cli_parse_at(st, at, &now)) != CLI_OK) {
 		store_free(st);
 		return rc;
@@ -170,7 +171,7 @@ int cmd_lockdown(int argc, char **argv)
 	on = strcmp(argv[optind], "on") == 0;
 	if ((rc = cli_open(0, &st)) != CLI_OK)
 		return rc;
-	rc = journal_set_lockdown(st, on, "seuilctl", cli_now_ms(), err, sizeof(err));
+	rc = journal_set_lockdown(st, on, "seuilctl", clock_wall_ms(), err, sizeof(err));
 	store_free(st);
 	if (rc != SEUIL_OK)
 		return cli_fail("%s", err);

@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include "civil.h"
+#include "clock.h"
 #include "err.h"
 #include "store.h"
 #include "visitors.h"
@@ -71,17 +72,17 @@ int cmd_visitor(int argc, char **argv)
 	if ((rc = cli_open(0, &st)) != CLI_OK)
 		return rc;
 	if (strcmp(argv[optind], "checkin") == 0 && optind + 1 == argc) {
-		rc = visitor_checkin(st, &v, cli_now_ms(), &id, err, sizeof(err));
+		rc = visitor_checkin(st, &v, clock_wall_ms(), &id, err, sizeof(err));
 		if (rc == SEUIL_OK)
 			printf("%lld\n", (long long)id);
 	} else if (strcmp(argv[optind], "checkout") == 0 && optind + 2 == argc) {
 		id = strtoll(argv[optind + 1], &end, 10);
 		rc = *end != '\0' || id <= 0 ? err_set(err, sizeof(err), SEUIL_ERR_INVALID, "a visitor id")
-					     : visitor_checkout(st, id, cli_now_ms(), err, sizeof(err));
+					     : visitor_checkout(st, id, clock_wall_ms(), err, sizeof(err));
 	} else if (strcmp(argv[optind], "list") == 0 && optind + 1 == argc) {
 		/* today: from midnight in the site's time zone */
 		int64_t since = 0;
-		rc = all ? SEUIL_OK : store_site_day_start(st, cli_now_ms(), &since, err, sizeof(err));
+		rc = all ? SEUIL_OK : store_site_day_start(st, clock_wall_ms(), &since, err, sizeof(err));
 		if (rc == SEUIL_OK)
 			rc = visitor_list_inside(st, since, print_visitor, NULL, err, sizeof(err));
 	} else {

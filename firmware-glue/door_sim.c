@@ -37,9 +37,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "door_driver.h"
 #include "err.h"
 #include "sim_server.h"
@@ -184,13 +184,13 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 /* "<ISO8601 UTC with ms> <monotonic ms> "; async-signal-safe. */
 static void put_stamp(struct line *l)
 {
-	struct timespec wall = { 0, 0 }, mono = { 0, 0 };
+	int64_t wall = clock_wall_ms(), mono = clock_mono_ms();
 	int64_t secs, days, y;
 	unsigned m, d, sod;
 
-	clock_gettime(CLOCK_REALTIME, &wall);
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	secs = wall.tv_sec < 0 ? 0 : (int64_t)wall.tv_sec;
+	if (wall < 0)
+		wall = 0;
+	secs = wall / 1000;
 	days = secs / 86400;
 	sod = (unsigned)(secs % 86400);
 	civil_from_days(days, &y, &m, &d);
@@ -206,9 +206,9 @@ static void put_stamp(struct line *l)
 	put_str(l, ":");
 	put_uint(l, sod % 60, 2);
 	put_str(l, ".");
-	put_uint(l, (uint64_t)wall.tv_nsec / 1000000, 3);
+	put_uint(l, (uint64_t)(wall % 1000), 3);
 	put_str(l, "Z ");
-	put_uint(l, (uint64_t)mono.tv_sec * 1000 + (uint64_t)mono.tv_nsec / 1000000, 1);
+	put_uint(l, (uint64_t)mono, 1);
 	put_str(l, " ");
 }
 

@@ -43,6 +43,7 @@
 
 #include <nfc/nfc.h>
 
+#include "clock.h"
 #include "err.h"
 #include "log.h"
 #include "reader.h"
@@ -98,17 +99,9 @@ struct reader {
 	uint32_t rng; /* jitter; reader thread only */
 };
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void beat(struct reader *r)
 {
-	atomic_store(&r->heartbeat_ms, now_ms());
+	atomic_store(&r->heartbeat_ms, clock_mono_ms());
 }
 
 /* Waits on r->cond until the CLOCK_MONOTONIC time deadline_ms; r->lock held. */
@@ -134,11 +127,11 @@ static bool stop_requested(struct reader *r)
 /* Sleeps ms, or less if reader_stop() is called; returns false when stopping. */
 static bool pause_ms(struct reader *r, int64_t ms)
 {
-	int64_t end = now_ms() + ms, now, slice;
+	int64_t end = clock_mono_ms() + ms, now, slice;
 	bool stopping;
 
 	pthread_mutex_lock(&r->lock);
-	while (!r->stopping && (now = now_ms()) < end) {
+	while (!r->stopping && (now = clock_mono_ms()) < end) {
 		slice = now + BEAT_SLICE_MS < end ? now + BEAT_SLICE_MS : end;
 		wait_until(r, slice);
 		beat(r);
@@ -201,7 +194,7 @@ static void emit_status(struct reader *r, enum reader_event_kind kind, const cha
 
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = kind;
-	ev.at_ms = now_ms();
+	ev.at_ms = clock_mono_ms();
 	snprintf(ev.detail, sizeof(ev.detail), "%s", detail);
 	emit(r, &ev);
 }
@@ -311,10 +304,10 @@ static enum reader_track_result poll_once(struct reader *r, nfc_device *dev, boo
 		}
 	}
 	memset(&target, 0, sizeof(target));
-	if (!poll_begin(r, now_ms() + bound_ms + POLL_GRACE_MS))
+	if (!poll_begin(r, clock_mono_ms() + bound_ms + POLL_GRACE_MS))
 		return READER_TRACK_IDLE;
 	rc = nfc_initiator_poll_target(dev, &nm, 1, 1, (uint8_t)r->poll_units, &target);
-	seen_ms = now_ms();
+	seen_ms = clock_mono_ms();
 	if (poll_end(r)) {
 		snprintf(why, whylen, "no answer to a poll within %lld ms",
 			 (long long)(bound_ms + POLL_GRACE_MS));
@@ -381,11 +374,11 @@ static void *reader_main(void *arg)
 			paused = false;
 		}
 
-		started = now_ms();
+		started = clock_mono_ms();
 		res = poll_once(r, dev, paused, &track, &ev, why, sizeof(why));
 		if (stop_requested(r))
 			break;
-		paused = res != READER_TRACK_IDLE || now_ms() - started < IDLE_CYCLE_MIN_MS;
+		paused = res != READER_TRACK_IDLE || clock_mono_ms() - started < IDLE_CYCLE_MIN_MS;
 		switch (res) {
 		case READER_TRACK_TAP:
 			snprintf(ev.detail, sizeof(ev.detail), "%s", nfc_device_get_name(dev));
@@ -399,8 +392,8 @@ static void *reader_main(void *arg)
 			break;
 		case READER_TRACK_IDLE:
 			/* a reader that does not wait for cards itself must not make us spin */
-			if (now_ms() - started < IDLE_CYCLE_MIN_MS)
-				pause_ms(r, IDLE_CYCLE_MIN_MS - (now_ms() - started));
+			if (clock_mono_ms() - started < IDLE_CYCLE_MIN_MS)
+				pause_ms(r, IDLE_CYCLE_MIN_MS - (clock_mono_ms() - started));
 			break;
 		case READER_TRACK_FAILED:
 			device_lost(r, dev, why);
@@ -434,7 +427,7 @@ static void *watch_main(void *arg)
 		if (!r->polling || r->stuck_reported) {
 			pthread_cond_wait(&r->cond, &r->lock);
 		} else if (!r->poll_aborted) {
-			if (now_ms() < r->poll_deadline_ms) {
+			if (clock_mono_ms() < r->poll_deadline_ms) {
 				wait_until(r, r->poll_deadline_ms);
 				continue;
 			}
@@ -442,7 +435,7 @@ static void *watch_main(void *arg)
 			r->poll_aborted = true;
 			if (r->abortable != NULL)
 				nfc_abort_command(r->abortable);
-		} else if (now_ms() < r->poll_deadline_ms + STUCK_AFTER_MS) {
+		} else if (clock_mono_ms() < r->poll_deadline_ms + STUCK_AFTER_MS) {
 			wait_until(r, r->poll_deadline_ms + STUCK_AFTER_MS);
 		} else {
 			log_error("reader: the reader thread is stuck in libnfc (no ACK from a mute reader); "
@@ -544,10 +537,10 @@ int reader_start(const struct reader_config *cfg, struct reader **out, char *err
 	r->ev_write = fds[1];
 	room = fcntl(r->ev_write, F_GETPIPE_SZ);
 	r->pipe_room = room > 0 ? (size_t)room : PIPE_BUF;
-	r->rng = (uint32_t)now_ms() ^ (uint32_t)getpid() ^ (uint32_t)(uintptr_t)r;
+	r->rng = (uint32_t)clock_mono_ms() ^ (uint32_t)getpid() ^ (uint32_t)(uintptr_t)r;
 	if (r->rng == 0)
 		r->rng = 0x9E3779B9u;
-	atomic_store(&r->heartbeat_ms, now_ms());
+	atomic_store(&r->heartbeat_ms, clock_mono_ms());
 	atomic_store(&r->connected, false);
 
 	/* the threads take no signal: the main loop's handlers stay the only ones */

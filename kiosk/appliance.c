@@ -6,6 +6,7 @@
  */
 #include "appliance.h"
 
+#include "clock.h"
 #include "door.h"
 #include "err.h"
 #include "journal.h"
@@ -23,7 +24,6 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <systemd/sd-daemon.h>
-#include <time.h>
 #include <unistd.h>
 
 #define MAX_DOOR_FDS 16
@@ -46,22 +46,6 @@ struct appliance {
 
 /* the door a fatal signal must lock; set once the backend is open */
 static struct door_backend *volatile fatal_door;
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void on_fatal_signal(int sig)
 {
@@ -122,7 +106,7 @@ static void journal_alarm(struct appliance *app, unsigned bits, const char *what
 			log_info("door alarm cleared: %s", ev.reason);
 		if (journal_append(app->st, &ev, NULL, err, sizeof(err)) != SEUIL_OK)
 			log_error("cannot journal the %s alarm: %s", ev.reason, err);
-		app->last_write = mono_ms();
+		app->last_write = clock_mono_ms();
 	}
 }
 
@@ -133,13 +117,13 @@ static void door_input(struct appliance *app, enum door_input_kind kind, bool ac
 	struct door_actions act;
 	char err[256] = "";
 
-	door_step(&app->ds, &app->dc, &in, mono_ms(), &act);
+	door_step(&app->ds, &app->dc, &in, clock_mono_ms(), &act);
 	if (door_backend_apply(app->door, &act, err, sizeof(err)) != SEUIL_OK)
 		log_error("door: %s", err);
 	if (act.alarms_raised)
-		journal_alarm(app, act.alarms_raised, "raised", wall_ms());
+		journal_alarm(app, act.alarms_raised, "raised", clock_wall_ms());
 	if (act.alarms_cleared)
-		journal_alarm(app, act.alarms_cleared, "cleared", wall_ms());
+		journal_alarm(app, act.alarms_cleared, "cleared", clock_wall_ms());
 }
 
 static void handle_tap(struct appliance *app, const struct reader_event *ev)
@@ -147,7 +131,7 @@ static void handle_tap(struct appliance *app, const struct reader_event *ev)
 	struct access_request req = { .kind = "uid", .door = app->cfg->door };
 	struct access_decision d;
 	char uid[UID_HEX_MAX], shown[32], err[256] = "";
-	int64_t age = mono_ms() - ev->at_ms;
+	int64_t age = clock_mono_ms() - ev->at_ms;
 
 	if (uid_from_bytes(ev->uid, ev->uid_len, uid) != SEUIL_OK)
 		return;
@@ -158,7 +142,7 @@ static void handle_tap(struct appliance *app, const struct reader_event *ev)
 		return;
 	}
 	req.identifier = uid;
-	req.now_ms = wall_ms();
+	req.now_ms = clock_wall_ms();
 	if (access_decide(app->st, &req, &d, err, sizeof(err)) != SEUIL_OK) {
 		/* no decision: the door stays shut and the person is told no */
 		log_error("no decision for card %s: %s", shown, err);
@@ -169,7 +153,7 @@ static void handle_tap(struct appliance *app, const struct reader_event *ev)
 	door_input(app, d.granted ? DOOR_IN_GRANT : DOOR_IN_DENY, true, d.unlock_ms);
 	if (journal_record_decision(app->st, &d, NULL, err, sizeof(err)) != SEUIL_OK)
 		log_error("cannot journal a decision: %s", err);
-	app->last_write = mono_ms();
+	app->last_write = clock_mono_ms();
 	if (d.granted)
 		log_info("granted to %s (%s) at door %s", d.person[0] ? d.person : "visitor",
 			 d.tenant[0] ? d.tenant : "-", d.door);
@@ -352,7 +336,7 @@ int appliance_run(const struct seuil_config *cfg, const char *db_path)
 	while (running) {
 		struct pollfd fds[2 + MAX_DOOR_FDS];
 		int door_fds[MAX_DOOR_FDS], nfds = 0, ndoor, n;
-		int64_t now = mono_ms();
+		int64_t now = clock_mono_ms();
 
 		feed_watchdog(&app, now);
 		fds[nfds++] = (struct pollfd){ .fd = app.sigfd, .events = POLLIN };
@@ -380,7 +364,7 @@ int appliance_run(const struct seuil_config *cfg, const char *db_path)
 			}
 		}
 		door_input(&app, DOOR_IN_TICK, false, 0);
-		if (app.last_write > 0 && mono_ms() - app.last_write >= CHECKPOINT_IDLE_MS) {
+		if (app.last_write > 0 && clock_mono_ms() - app.last_write >= CHECKPOINT_IDLE_MS) {
 			char err[256] = "";
 			if (store_checkpoint(app.st, err, sizeof(err)) != SEUIL_OK)
 				log_warn("%s", err);

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "err.h"
 #include "log.h"
 #include "pn532_control.h"
@@ -73,14 +74,6 @@ static volatile sig_atomic_t sim_stop_signal;
 static void sim_on_signal(int sig)
 {
 	sim_stop_signal = sig;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* xorshift32: garbage bytes need no quality, only variety. */
@@ -243,7 +236,7 @@ static void apply_reply(struct pn532_sim *sim, const struct pn532_emu_reply *r, 
 	case PN532_EMU_WAIT:
 		if (new_wait) {
 			sim->deadline_armed = r->wait_ms >= 0;
-			sim->deadline_ms = now_ms() + (r->wait_ms >= 0 ? r->wait_ms : 0);
+			sim->deadline_ms = clock_mono_ms() + (r->wait_ms >= 0 ? r->wait_ms : 0);
 			log_debug("poll pending (%s)", r->wait_ms >= 0 ? "timed" : "no time limit");
 		}
 		break;
@@ -477,7 +470,7 @@ int pn532_sim_new(const struct pn532_sim_options *opt, struct pn532_sim **out, c
 	}
 	sim_pty_init(&sim->pty, opt->link_path);
 	sim->verbose = opt->verbose;
-	sim->rng = (uint32_t)getpid() * 2654435761u ^ (uint32_t)now_ms();
+	sim->rng = (uint32_t)getpid() * 2654435761u ^ (uint32_t)clock_mono_ms();
 	if (sim->rng == 0)
 		sim->rng = 1;
 
@@ -573,7 +566,7 @@ int pn532_sim_run(struct pn532_sim *sim)
 		}
 		tsp = NULL;
 		if (sim->deadline_armed) {
-			int64_t left = sim->deadline_ms - now_ms();
+			int64_t left = sim->deadline_ms - clock_mono_ms();
 
 			if (left < 0)
 				left = 0;
@@ -595,7 +588,7 @@ int pn532_sim_run(struct pn532_sim *sim)
 			if (pfd[i_master].revents & POLLOUT)
 				flush_out(sim);
 		}
-		if (sim->deadline_armed && now_ms() >= sim->deadline_ms) {
+		if (sim->deadline_armed && clock_mono_ms() >= sim->deadline_ms) {
 			struct pn532_emu_reply reply;
 
 			sim->deadline_armed = false;

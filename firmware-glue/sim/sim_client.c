@@ -5,6 +5,7 @@
  */
 #include "sim_client.h"
 
+#include "clock.h"
 #include "err.h"
 
 #include <errno.h>
@@ -14,16 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int sim_send_line(const char *control_path, const char *line, int timeout_ms, char *reply, size_t cap,
 		  char *err, size_t errlen)
@@ -31,7 +23,7 @@ int sim_send_line(const char *control_path, const char *line, int timeout_ms, ch
 	struct sockaddr_un sa;
 	char buf[SIM_LINE_MAX + 16];
 	size_t len = 0, off = 0, want;
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = clock_mono_ms() + timeout_ms;
 	struct pollfd pfd;
 	ssize_t n;
 	char *nl;
@@ -65,7 +57,7 @@ int sim_send_line(const char *control_path, const char *line, int timeout_ms, ch
 		off += (size_t)n;
 	}
 	for (;;) {
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - clock_mono_ms();
 
 		if (left <= 0) {
 			rc = err_set(err, errlen, SEUIL_ERR_TIMEOUT, "no answer from the simulator");

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "door.h"
 #include "door_sim.h"
 #include "err.h"
@@ -855,14 +856,6 @@ static int client_connect(const struct fixture *f)
 	return fd;
 }
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Polls the backend's fds once (up to wait_ms) and reads what is there into ev. */
 static int pump(struct door_backend *b, struct door_event *ev, int max, int wait_ms)
 {
@@ -890,7 +883,7 @@ static int pump(struct door_backend *b, struct door_event *ev, int max, int wait
 static int exchange(struct door_backend *b, int fd, const char *text, int answers, char *reply, size_t cap,
 		    struct door_event *ev, int max)
 {
-	int64_t end = mono_ms() + 3000;
+	int64_t end = clock_mono_ms() + 3000;
 	size_t len = 0;
 	int n = 0, lines = 0;
 	struct pollfd pfd;
@@ -898,7 +891,7 @@ static int exchange(struct door_backend *b, int fd, const char *text, int answer
 
 	assert_int_equal(send(fd, text, strlen(text), MSG_NOSIGNAL), (ssize_t)strlen(text));
 	reply[0] = '\0';
-	while (lines < answers && mono_ms() < end) {
+	while (lines < answers && clock_mono_ms() < end) {
 		n += pump(b, ev + n, max - n, 10);
 		pfd.fd = fd;
 		pfd.events = POLLIN;
@@ -928,9 +921,9 @@ static void test_door__sim_open_writes_relay_off_first(void **state)
 	FILE *fp;
 
 	umask(mask);
-	before = mono_ms();
+	before = clock_mono_ms();
 	b = sim_open(f, false);
-	after = mono_ms();
+	after = clock_mono_ms();
 	assert_int_equal(log_lines(f, lines, 8), 1);
 	assert_string_equal(lines[0], "relay off");
 	assert_int_equal(stat(f->log, &st), 0);

@@ -39,6 +39,7 @@
 
 #include <cmocka.h>
 
+#include "clock.h"
 #include "err.h"
 #include "log.h"
 #include "reader.h"
@@ -61,14 +62,6 @@ static const uint8_t UID4[] = { 0x5A, 0x11, 0x22, 0x33 };
 static const uint8_t UID7[] = { 0x04, 0xA1, 0xB2, 0xC3, 0xD4, 0xE5, 0xF6 };
 static const uint8_t UID7B[] = { 0x04, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60 };
 static const uint8_t UID10[] = { 0x04, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09 };
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int64_t now_us(void)
 {
@@ -359,13 +352,13 @@ static void test_reader__start_rejects_bad_config(void **state)
 /* Waits up to timeout_ms for the next event. */
 static int next_event(struct reader *r, int64_t timeout_ms, struct reader_event *ev)
 {
-	int64_t end = now_ms() + timeout_ms, left;
+	int64_t end = clock_mono_ms() + timeout_ms, left;
 	struct pollfd p;
 
 	for (;;) {
 		if (reader_next(r, ev))
 			return 1;
-		left = end - now_ms();
+		left = end - clock_mono_ms();
 		if (left <= 0)
 			return 0;
 		p.fd = reader_fd(r);
@@ -396,10 +389,10 @@ static void test_reader__missing_device_reported_and_stop_is_quick(void **state)
 	/* reported once, then silence while it retries with backoff */
 	assert_int_equal(next_event(r, 1500, &ev), 0);
 	hb = reader_heartbeat(r);
-	assert_true(now_ms() - hb < 1000);
-	t0 = now_ms();
+	assert_true(clock_mono_ms() - hb < 1000);
+	t0 = clock_mono_ms();
 	reader_stop(r);
-	assert_true(now_ms() - t0 < 1000);
+	assert_true(clock_mono_ms() - t0 < 1000);
 }
 
 /* ======================================================================
@@ -448,7 +441,7 @@ static int sim_say(const struct rig *g, const char *line, char *reply, size_t ca
 	char buf[600];
 	size_t got = 0;
 	ssize_t n;
-	int64_t end = now_ms() + 3000;
+	int64_t end = clock_mono_ms() + 3000;
 	int fd, rc = -1;
 
 	memset(&sa, 0, sizeof(sa));
@@ -465,7 +458,7 @@ static int sim_say(const struct rig *g, const char *line, char *reply, size_t ca
 	while (got < sizeof(buf) - 1 && memchr(buf, '\n', got) == NULL) {
 		p.fd = fd;
 		p.events = POLLIN;
-		if (now_ms() >= end || poll(&p, 1, (int)(end - now_ms())) <= 0)
+		if (clock_mono_ms() >= end || poll(&p, 1, (int)(end - clock_mono_ms())) <= 0)
 			goto out;
 		n = read(fd, buf + got, sizeof(buf) - 1 - got);
 		if (n <= 0)
@@ -504,9 +497,9 @@ static void sim_insert(const struct rig *g, const uint8_t *uid, size_t len)
 static void sim_wait_pending(const struct rig *g, int64_t limit_ms)
 {
 	char reply[256];
-	int64_t end = now_ms() + limit_ms;
+	int64_t end = clock_mono_ms() + limit_ms;
 
-	while (now_ms() < end) {
+	while (clock_mono_ms() < end) {
 		if (sim_say(g, "state", reply, sizeof(reply)) != 0 || strncmp(reply, "ok ", 3) != 0) {
 			sleep_ms(400); /* an emulator without `state`: a lift is seen within 100 + 150 ms */
 			return;
@@ -575,10 +568,10 @@ static void sim_kill(struct rig *g, int sig)
 /* Consumes events until one of kind comes; a tap on the way fails the test. */
 static void expect_event(struct rig *g, enum reader_event_kind kind, int64_t timeout_ms, struct reader_event *ev)
 {
-	int64_t end = now_ms() + timeout_ms;
+	int64_t end = clock_mono_ms() + timeout_ms;
 
 	for (;;) {
-		if (next_event(g->reader, end - now_ms(), ev) == 0)
+		if (next_event(g->reader, end - clock_mono_ms(), ev) == 0)
 			fail_msg("no %s event within %lld ms",
 				 kind == READER_TAP	     ? "tap"
 				 : kind == READER_CONNECTED ? "connected"
@@ -603,10 +596,10 @@ static void expect_tap(struct rig *g, const uint8_t *uid, size_t len, int64_t ti
 static void expect_no_tap(struct rig *g, int64_t ms, int *status)
 {
 	struct reader_event ev;
-	int64_t end = now_ms() + ms;
+	int64_t end = clock_mono_ms() + ms;
 
-	while (now_ms() < end) {
-		if (next_event(g->reader, end - now_ms(), &ev) == 0)
+	while (clock_mono_ms() < end) {
+		if (next_event(g->reader, end - clock_mono_ms(), &ev) == 0)
 			return;
 		if (ev.kind == READER_TAP)
 			fail_msg("unexpected tap (%zu-byte UID)", ev.uid_len);
@@ -763,21 +756,21 @@ static void test_reader__sim_killed_and_restarted(void **state)
 	int64_t t0, ready;
 
 	sim_kill(g, SIGKILL);
-	t0 = now_ms();
+	t0 = clock_mono_ms();
 	expect_event(g, READER_DISCONNECTED, 1000, &ev);
-	print_message("# emulator killed -> READER_DISCONNECTED in %lld ms (%s)\n", (long long)(now_ms() - t0),
+	print_message("# emulator killed -> READER_DISCONNECTED in %lld ms (%s)\n", (long long)(clock_mono_ms() - t0),
 		      ev.detail);
 	assert_false(reader_connected(g->reader));
 	/* long enough for the backoff to reach its maximum */
 	expect_no_tap(g, 4000, NULL);
 	g->sim = sim_spawn(g);
-	ready = now_ms();
+	ready = clock_mono_ms();
 	sim_insert(g, UID4, sizeof(UID4));
 	expect_event(g, READER_CONNECTED, 3000, &ev);
 	expect_tap(g, UID4, sizeof(UID4), 1000, &ev);
-	print_message("# emulator restarted -> tap in %lld ms (backoff_max_ms %u)\n", (long long)(now_ms() - ready),
+	print_message("# emulator restarted -> tap in %lld ms (backoff_max_ms %u)\n", (long long)(clock_mono_ms() - ready),
 		      g->cfg.backoff_max_ms);
-	assert_true(now_ms() - ready <= 2000 + (SANITIZED ? 500 : 100));
+	assert_true(clock_mono_ms() - ready <= 2000 + (SANITIZED ? 500 : 100));
 }
 
 static void test_reader__sim_vanish_and_reappear(void **state)
@@ -793,12 +786,12 @@ static void test_reader__sim_vanish_and_reappear(void **state)
 	expect_no_tap(g, 1500, NULL);
 	sim_cmd(g, "remove");
 	sim_cmd(g, "reappear");
-	t0 = now_ms();
+	t0 = clock_mono_ms();
 	expect_event(g, READER_CONNECTED, 2500, &ev);
 	sim_wait_pending(g, 2000);
 	sim_insert(g, UID7B, sizeof(UID7B));
 	expect_tap(g, UID7B, sizeof(UID7B), 1000, &ev);
-	print_message("# reappeared -> tap in %lld ms\n", (long long)(now_ms() - t0));
+	print_message("# reappeared -> tap in %lld ms\n", (long long)(clock_mono_ms() - t0));
 }
 
 /* One-shot corruption (bad-checksum, garbage): never a tap but the card's own, the reader recovers. */
@@ -845,18 +838,18 @@ static void test_reader__sim_mute_reader(void **state)
 	/* mute with no card: the pending poll is never answered, the reader gives up on it */
 	sim_wait_pending(g, 2000);
 	sim_cmd(g, "fault mute");
-	t0 = now_ms();
+	t0 = clock_mono_ms();
 	expect_event(g, READER_DISCONNECTED, 2000, &ev);
-	print_message("# mute -> READER_DISCONNECTED in %lld ms (%s)\n", (long long)(now_ms() - t0), ev.detail);
+	print_message("# mute -> READER_DISCONNECTED in %lld ms (%s)\n", (long long)(clock_mono_ms() - t0), ev.detail);
 	/* a card arriving while mute is not a tap */
 	sim_insert(g, UID7, sizeof(UID7));
 	expect_no_tap(g, 2000, NULL);
 	sim_cmd(g, "fault none");
-	t0 = now_ms();
+	t0 = clock_mono_ms();
 	expect_event(g, READER_CONNECTED, 4000, &ev);
 	/* the card was in the field all along: its tap now, with its own UID */
 	expect_tap(g, UID7, sizeof(UID7), 1000, &ev);
-	print_message("# fault none -> reconnected and tap in %lld ms\n", (long long)(now_ms() - t0));
+	print_message("# fault none -> reconnected and tap in %lld ms\n", (long long)(clock_mono_ms() - t0));
 
 	/* mute while a card is held: the probe before the next check times out */
 	sim_cmd(g, "fault mute");
@@ -944,7 +937,7 @@ static void test_reader__sim_idle_cpu(void **state)
 	assert_true((r1 - r0) * 100 < (t1 - t0) * 5);
 	assert_true((w1 - w0) * 100 < (t1 - t0) * 5);
 	/* the heartbeat is fresh */
-	assert_true(now_ms() - reader_heartbeat(g->reader) < 1000);
+	assert_true(clock_mono_ms() - reader_heartbeat(g->reader) < 1000);
 }
 
 static void test_reader__sim_stop_is_quick(void **state)
