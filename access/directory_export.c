@@ -93,9 +93,12 @@ static const struct section_sql queries[DIRECTORY_SECTION_COUNT] = {
 	" LEFT JOIN room_doors rd ON rd.room_id = r.id LEFT JOIN doors d ON d.id = rd.door_id"
 	[DIRECTORY_ROOMS] = { ROOMS " ORDER BY r.id, d.position, d.id",
 			      ROOMS " WHERE" PICKED("r.id", 8) " ORDER BY r.id, d.position, d.id" },
-#define INVITES "SELECT id, name, organisation, host_person_id, host_tenant_id, day, code FROM invites"
+/* an invitation whose host was deleted has no one to tell: it is not exported */
+#define INVITES                                                                                    \
+	"SELECT id, name, organisation, host_person_id, host_tenant_id, day, code FROM invites"    \
+	" WHERE (host_person_id IS NOT NULL OR host_tenant_id IS NOT NULL) AND code IS NOT NULL"
 	[DIRECTORY_INVITES] = { INVITES " ORDER BY day, id",
-				INVITES " WHERE" PICKED("id", 9) " ORDER BY day, id" },
+				INVITES " AND" PICKED("id", 9) " ORDER BY day, id" },
 };
 
 struct exporter {

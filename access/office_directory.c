@@ -5,8 +5,9 @@
  *
  * A delta is decided by what exists now: every (section, id) logged after
  * the cursor is sent whole when it still exists, and listed as deleted when
- * it does not.  So an entry deleted and made again is simply sent, and an
- * entry is never both sent and deleted.  When any door changed, every door
+ * it does not (an invitation whose host was deleted counts as deleted: a
+ * kiosk refuses one without a host).  So an entry deleted and made again is
+ * simply sent, and an entry is never both sent and deleted.  When any door changed, every door
  * is sent, in order: a door's position in the list is its rank (the first
  * door is the default one), and a delta must not reorder them.
  */
@@ -34,7 +35,8 @@ static const char *const exists_sql[DIRECTORY_SECTION_COUNT] = {
 				  " AND person_id IS NOT NULL",
 	[DIRECTORY_CLOSURES] = "SELECT 1 FROM closures WHERE date = ?1",
 	[DIRECTORY_ROOMS] = "SELECT 1 FROM rooms WHERE id = ?1",
-	[DIRECTORY_INVITES] = "SELECT 1 FROM invites WHERE id = ?1",
+	[DIRECTORY_INVITES] = "SELECT 1 FROM invites WHERE id = ?1 AND code IS NOT NULL"
+			      " AND (host_person_id IS NOT NULL OR host_tenant_id IS NOT NULL)",
 };
 
 /* the ids logged since the cursor, by section */

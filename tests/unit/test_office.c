@@ -451,6 +451,7 @@ static char *fingerprint(const char *path)
 		"SELECT date, name FROM closures ORDER BY date",
 		"SELECT id, name, capacity, calendar, feed FROM rooms ORDER BY id",
 		"SELECT room_id, door_id FROM room_doors ORDER BY 1, 2",
+		"SELECT id, name, organisation, host_person_id, host_tenant_id, day, code FROM invites ORDER BY id",
 	};
 	sqlite3 *db;
 	sqlite3_stmt *stmt;
@@ -482,7 +483,13 @@ static void test_office__export_import_round_trip(void **state)
 	char path[160], err[512] = "", *first = NULL, *second = NULL, *a, *b;
 	size_t len1, len2;
 
+	struct office_invite inv = { NULL, "Dominique Roux", "Mairie de Nantes", "p-camille", NULL, "2026-11-27" };
+	struct office_invite team = { "inv-equipe", "Équipe de tournage", NULL, NULL, "radio-asso", "2026-11-28" };
+	char code[16], id[64];
+
 	import_example(fx->st);
+	assert_int_equal(office_invite_add(fx->st, &inv, code, id, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(office_invite_add(fx->st, &team, code, id, err, sizeof(err)), SEUIL_OK);
 	assert_int_equal(directory_export_json(fx->st, NULL, &first, &len1, err, sizeof(err)), SEUIL_OK);
 	assert_int_equal(strlen(first), len1);
 	snprintf(path, sizeof(path), "%s/copy.db", fx->dir);
@@ -1015,6 +1022,23 @@ static void test_office__invite(void **state)
 	assert_int_equal(office_invite_add(fx->st, &inv, code, id, err, sizeof(err)), SEUIL_OK);
 	assert_string_equal(id, "visite-mairie");
 	assert_int_equal(count(fx, "SELECT count(*) FROM invites"), 3);
+	/* the host leaves: a kiosk cannot take an invitation without a host, it is deleted for it */
+	snprintf(cursor, sizeof(cursor), "%lld", (long long)office_directory_cursor(fx->st));
+	/* deleted by another tool on the office's database, with its cascades */
+	{
+		sqlite3 *db;
+		assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, "PRAGMA foreign_keys = ON; DELETE FROM people WHERE id = 'p-camille'",
+					      NULL, NULL, NULL),
+				 SQLITE_OK);
+		sqlite3_close(db);
+	}
+	r = pull(fx->st, cursor);
+	assert_string_equal(ids_of(r, "deleted", "invites"), "inv-1 inv-2");
+	assert_string_equal(ids_of(r, "deleted", "people"), "p-camille");
+	assert_string_equal(ids_of(r, "deleted", "credentials"), "04A1B2C3D4E5F6");
+	assert_null(json_object_get(json_object_get(r, "directory"), "invites"));
+	json_decref(r);
 }
 
 /* ---- devices --------------------------------------------------------- */
