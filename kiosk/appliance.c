@@ -12,6 +12,7 @@
 #include "journal.h"
 #include "log.h"
 #include "reader.h"
+#include "requests.h"
 #include "rights.h"
 #include "store.h"
 #include "uid.h"
@@ -42,6 +43,7 @@ struct appliance {
 	int64_t last_watchdog;
 	bool watchdog_withheld;
 	int64_t last_write; /* monotonic ms of the last journal append, 0 when checkpointed */
+	int64_t data_version; /* the store's, to notice what other processes wrote */
 };
 
 /* the door a fatal signal must lock; set once the backend is open */
@@ -194,6 +196,35 @@ static void handle_door(struct appliance *app)
 		for (int i = 0; i < n; i++)
 			door_input(app, ev[i].kind, ev[i].active, 0);
 	} while (n == 16);
+}
+
+/* what other processes asked of the door: the office's unlock_for */
+static void handle_requests(struct appliance *app)
+{
+	struct request req;
+	char err[256] = "", *end;
+	int64_t version = store_data_version(app->st);
+	long seconds;
+
+	if (version == app->data_version)
+		return;
+	app->data_version = version;
+	while (request_take(app->st, "unlock_for", clock_wall_ms(), &req, err, sizeof(err)) == SEUIL_OK) {
+		seconds = strtol(req.body, &end, 10);
+		if (*end != '\0' || seconds < 0 || seconds > 43200) {
+			log_warn("ignored an unlock request of \"%.16s\" seconds", req.body);
+			request_finish(app->st, req.id, "failed", "not a number of seconds", clock_wall_ms(), err,
+				       sizeof(err));
+			continue;
+		}
+		if (seconds > 0)
+			log_info("door held released for %ld s (office)", seconds);
+		else
+			log_info("the office's hold of the door ended");
+		door_input(app, DOOR_IN_UNLOCK_FOR, true, (unsigned)seconds * 1000);
+		request_finish(app->st, req.id, "done", NULL, clock_wall_ms(), err, sizeof(err));
+		app->last_write = clock_mono_ms();
+	}
 }
 
 /* WATCHDOG=1 only while this loop and the reader thread both live */
@@ -363,6 +394,7 @@ int appliance_run(const struct seuil_config *cfg, const char *db_path)
 				break;
 			}
 		}
+		handle_requests(&app);
 		door_input(&app, DOOR_IN_TICK, false, 0);
 		if (app.last_write > 0 && clock_mono_ms() - app.last_write >= CHECKPOINT_IDLE_MS) {
 			char err[256] = "";

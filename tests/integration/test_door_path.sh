@@ -201,6 +201,12 @@ what="tamper alarm journaled"; expect test "$("$ctl" events | grep -c '"reason":
 door tamper off
 what="alarms reach the outbox"; expect test "$("$ctl" status | grep -c 'outbox: *0 ')" = 0
 
+# an office unlock_for reaches the door through a request row
+n=$(lines "$tmp/door.log")
+sqlite3 "$SEUIL_DB" "INSERT INTO requests(kind, body, created_ms) VALUES ('unlock_for', '2', 0)"
+what="a request to hold the door open releases it"; expect wait_for "$tmp/door.log" "relay on" 3 "$n"
+what="and locks it when the time is over"; expect wait_for "$tmp/door.log" "relay off" 4 "$n"
+
 # SIGTERM: clean exit with the relay off
 n=$(lines "$tmp/door.log")
 reader insert 04A1B2C3D4E5F6
