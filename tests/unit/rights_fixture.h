@@ -1,7 +1,8 @@
 /*
  * rights_fixture.h - the store, directory and helpers test_rights.c and
  * test_schedule.c share: the example of docs/formats.md plus a few doors and
- * schedules, in a fresh database per test.  Included by those two files only.
+ * schedules, in a fresh database per test (its directory from test_util.h).
+ * Included by those two files only.
  */
 #ifndef SEUIL_TEST_RIGHTS_FIXTURE_H
 #define SEUIL_TEST_RIGHTS_FIXTURE_H
@@ -12,7 +13,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +26,7 @@
 #include "journal.h"
 #include "rights.h"
 #include "store.h"
+#include "test_util.h"
 
 #define CAMILLE "04A1B2C3D4E5F6"
 
@@ -61,34 +62,12 @@ struct fixture {
 	struct store *st;
 };
 
-__attribute__((unused)) static void remove_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[512];
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 /* imports JSON written with ' for " (readable in C) into the store */
 __attribute__((unused)) static void import_q(struct store *st, const char *quoted)
 {
-	char *json = strdup(quoted), err[512] = "";
+	char *json = test_unquote(quoted), err[512] = "";
 	int rc;
 
-	assert_non_null(json);
-	for (char *p = json; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
 	rc = directory_import_json(st, json, strlen(json), 0, NULL, err, sizeof(err));
 	free(json);
 	if (rc != SEUIL_OK)
@@ -102,8 +81,7 @@ __attribute__((unused)) static int setup(void **state)
 
 	if (f == NULL)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/seuil-rights-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (test_tmpdir_make(f->dir, sizeof(f->dir), "rights") != 0)
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/seuil.db", f->dir);
 	if (store_open(f->path, STORE_CREATE, &f->st, err, sizeof(err)) != SEUIL_OK ||
@@ -120,7 +98,7 @@ __attribute__((unused)) static int teardown(void **state)
 	struct fixture *f = *state;
 
 	store_free(f->st);
-	remove_tree(f->dir);
+	test_tmpdir_remove(f->dir);
 	free(f);
 	return 0;
 }

@@ -16,6 +16,7 @@
 
 #include "civil.h"
 #include "err.h"
+#include "test_util.h"
 #include "tz.h"
 #include "uid.h"
 
@@ -541,14 +542,14 @@ static void test_civil__tz_southern_hemisphere(void **state)
 /* a zone file that is not TZif, or is cut short, is refused without crashing */
 static void test_civil__tz_malformed_files(void **state)
 {
-	char dir[] = "/tmp/seuil-tz-XXXXXX", path[128], err[256];
+	char dir[64], path[128], err[256];
 	unsigned char real[4096];
 	struct tz *z = NULL;
 	size_t n;
 	FILE *f;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(test_tmpdir_make(dir, sizeof(dir), "tz"), 0);
 	f = fopen("/usr/share/zoneinfo/Europe/Paris", "rb");
 	assert_non_null(f);
 	n = fread(real, 1, sizeof(real), f);
@@ -571,11 +572,7 @@ static void test_civil__tz_malformed_files(void **state)
 	assert_true(err[0] != '\0');
 	assert_int_equal(tz_load("Europe/Paris", &z, NULL, 0), SEUIL_ERR_NOT_FOUND);
 	unsetenv("TZDIR");
-	snprintf(path, sizeof(path), "%s/Garbage", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/Truncated", dir);
-	unlink(path);
-	rmdir(dir);
+	test_tmpdir_remove(dir);
 	assert_null(z);
 }
 

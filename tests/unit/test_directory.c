@@ -12,7 +12,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 #include "err.h"
 #include "rights.h"
 #include "store.h"
+#include "test_util.h"
 
 #define CAMILLE "04A1B2C3D4E5F6"
 
@@ -83,8 +83,7 @@ static int setup_empty(void **state)
 	if (f == NULL)
 		return -1;
 	f->refusal = *state;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/seuil-directory-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (test_tmpdir_make(f->dir, sizeof(f->dir), "directory") != 0)
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/seuil.db", f->dir);
 	f->st = open_store(f->path);
@@ -111,40 +110,16 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	DIR *d;
-	struct dirent *e;
-	char path[512];
 
 	store_free(f->st);
-	d = opendir(f->dir);
-	while (d != NULL && (e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", f->dir, e->d_name);
-		unlink(path);
-	}
-	if (d != NULL)
-		closedir(d);
-	rmdir(f->dir);
+	test_tmpdir_remove(f->dir);
 	free(f);
 	return 0;
 }
 
-/* ' -> " so that JSON reads in C; the caller frees */
-static char *unquote(const char *quoted)
-{
-	char *json = strdup(quoted);
-
-	assert_non_null(json);
-	for (char *p = json; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
-	return json;
-}
-
 static void import_q(struct store *st, const char *quoted, unsigned flags, struct directory_counts *c)
 {
-	char *json = unquote(quoted), err[512] = "";
+	char *json = test_unquote(quoted), err[512] = "";
 	int rc = import_json(st, json, flags, c, err, sizeof(err));
 
 	free(json);
@@ -480,7 +455,7 @@ static void test_directory__replace_removes_absent_person(void **state)
 	struct fixture *f = *state;
 	struct directory_counts c;
 	struct store_summary s;
-	char *json = unquote("{'people':[{'id':'p-dom','name':'Dom','tenant':'scop-btp'}],"
+	char *json = test_unquote("{'people':[{'id':'p-dom','name':'Dom','tenant':'scop-btp'}],"
 			     "'credentials':[{'uid':'D0D0D0D0','person':'p-dom'},{'uid':'D0D0D0D1','person':'p-dom'}]}");
 	char err[512] = "";
 

@@ -33,6 +33,7 @@
 #include "door.h"
 #include "door_sim.h"
 #include "err.h"
+#include "test_util.h"
 
 /* ---- state machine helpers ---- */
 
@@ -771,8 +772,7 @@ static int setup(void **state)
 
 	if (f == NULL)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/seuil-door-XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
+	if (test_tmpdir_make(f->dir, sizeof(f->dir), "door") != 0) {
 		free(f);
 		return -1;
 	}
@@ -788,9 +788,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 	int leaked = count_fds() != f->fds_before;
 
-	unlink(f->log);
-	unlink(f->sock);
-	rmdir(f->dir);
+	test_tmpdir_remove(f->dir);
 	free(f);
 	/* a descriptor left open by a backend fails the test */
 	return leaked ? -1 : 0;

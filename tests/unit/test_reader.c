@@ -44,6 +44,7 @@
 #include "log.h"
 #include "reader.h"
 #include "reader_track.h"
+#include "test_util.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1
@@ -621,8 +622,7 @@ static int rig_setup(void **state)
 	g->sim = -1;
 	if (!find_sim(g->sim_path, sizeof(g->sim_path)))
 		return 0; /* the test skips */
-	snprintf(g->dir, sizeof(g->dir), "%s", "/tmp/seuil-reader.XXXXXX");
-	if (mkdtemp(g->dir) == NULL)
+	if (test_tmpdir_make(g->dir, sizeof(g->dir), "reader") != 0)
 		return -1;
 	snprintf(g->link, sizeof(g->link), "%s/pn532", g->dir);
 	snprintf(g->ctl, sizeof(g->ctl), "%s/ctl", g->dir);
@@ -641,26 +641,13 @@ static int rig_setup(void **state)
 static int rig_teardown(void **state)
 {
 	struct rig *g = *state;
-	DIR *d;
-	struct dirent *de;
-	char path[512];
 
 	if (g == NULL)
 		return 0;
 	reader_stop(g->reader);
 	sim_kill(g, SIGTERM);
-	if (g->dir[0] != '\0' && (d = opendir(g->dir)) != NULL) {
-		if (getenv("SEUIL_TEST_KEEP") == NULL) {
-			while ((de = readdir(d)) != NULL) {
-				if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-					continue;
-				snprintf(path, sizeof(path), "%s/%s", g->dir, de->d_name);
-				unlink(path);
-			}
-		}
-		closedir(d);
-		rmdir(g->dir);
-	}
+	if (g->dir[0] != '\0' && getenv("SEUIL_TEST_KEEP") == NULL)
+		test_tmpdir_remove(g->dir);
 	free(g);
 	return 0;
 }

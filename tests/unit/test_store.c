@@ -12,7 +12,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +26,7 @@
 #include "journal.h"
 #include "rights.h"
 #include "store.h"
+#include "test_util.h"
 
 static const char example_json[] =
 	"{\"site\": {\"name\": \"Pôle de coopération\", \"timezone\": \"Europe/Paris\"},"
@@ -50,8 +50,7 @@ static int setup(void **state)
 
 	if (f == NULL)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/seuil-store-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (test_tmpdir_make(f->dir, sizeof(f->dir), "store") != 0)
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/seuil.db", f->dir);
 	*state = f;
@@ -61,19 +60,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	DIR *d = opendir(f->dir);
-	struct dirent *e;
-	char path[512];
 
-	while (d != NULL && (e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", f->dir, e->d_name);
-		unlink(path);
-	}
-	if (d != NULL)
-		closedir(d);
-	rmdir(f->dir);
+	test_tmpdir_remove(f->dir);
 	free(f);
 	return 0;
 }
