@@ -184,8 +184,8 @@ int sync_apply_pull(struct store *st, const char *body, size_t len, int64_t now_
 		if (json_error_code(&jerr) == json_error_out_of_memory || jerr.text[0] == '\0')
 			return err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory reading the directory reply");
 		return err_set(err, errlen, SEUIL_ERR_INVALID,
-			       "directory reply is not JSON (line %d, column %d: %s)", jerr.line, jerr.column,
-			       jerr.text);
+			       "directory reply is not JSON (line %d, column %d: %.*s)", jerr.line, jerr.column,
+			       sync_json_error_len(jerr.text), jerr.text);
 	}
 	if (!json_is_object(root)) {
 		rc = bad(err, errlen, "$", "the directory reply must be an object");

@@ -14,6 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+int sync_json_error_len(const char *text)
+{
+	const char *near = strstr(text, " near ");
+
+	return (int)(near != NULL ? (size_t)(near - text) : strlen(text));
+}
+
 /* the reply as a JSON object, or an error naming why not */
 static int load_object(const char *body, size_t len, const char *what, json_t **out, char *err,
 		       size_t errlen)
@@ -28,8 +35,8 @@ static int load_object(const char *body, size_t len, const char *what, json_t **
 	if (root == NULL) {
 		if (json_error_code(&jerr) == json_error_out_of_memory || jerr.text[0] == '\0')
 			return err_set(err, errlen, SEUIL_ERR_NOMEM, "%s: out of memory reading the reply", what);
-		return err_set(err, errlen, SEUIL_ERR_INVALID, "%s: reply is not JSON (line %d, column %d: %s)",
-			       what, jerr.line, jerr.column, jerr.text);
+		return err_set(err, errlen, SEUIL_ERR_INVALID, "%s: reply is not JSON (line %d, column %d: %.*s)",
+			       what, jerr.line, jerr.column, sync_json_error_len(jerr.text), jerr.text);
 	}
 	if (!json_is_object(root)) {
 		json_decref(root);

@@ -172,6 +172,13 @@ int sync_parse_commands_ack(const char *body, size_t len, int64_t *acked, char *
  */
 bool sync_parse_error(const char *body, size_t len, char *buf, size_t buflen);
 
+/*
+ * How much of a jansson error text to show: the message without its
+ * " near '...'" part, which quotes the reply (a card UID, a name) into
+ * what reaches the log.
+ */
+int sync_json_error_len(const char *text);
+
 /* ---- sync_state rows, inside or outside a transaction; for access/ only ---- */
 
 /* Reads key into buf; SEUIL_ERR_NOT_FOUND (buf "") when absent. */

@@ -562,6 +562,8 @@ static const struct refusal pull_refusals[] = {
 				    "{'uid': '9B8A7C6D', 'person': 'p-louis'}, {'uid': '9b8a7c6d', 'person': 'p-louis'}]}}",
 	  "$.directory.credentials[1]: \"9B8A…6D\" is already given at $.directory.credentials[0]" },
 	{ "not_json", "{'cursor': '1', 'full': fals", "directory reply is not JSON" },
+	{ "not_json_quotes_nothing", "{'cursor': '1', 'full': false, 'directory': {'credentials': [{'uid' '04A1B2C3D4E5F6'}]}}",
+	  "directory reply is not JSON (line 1, column 84: ':' expected)" },
 	{ "not_object", "['cursor', '1']", "$: the directory reply must be an object" },
 	{ "duplicate_key", "{'cursor': '1', 'cursor': '2', 'full': false}", "duplicate object key" },
 };
