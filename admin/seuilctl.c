@@ -22,6 +22,7 @@ static const struct cli_command commands[] = {
 	{ "status", cmd_status, "print the state of the database" },
 	{ "visitor", cmd_visitor, "check a visitor in or out, list who is inside" },
 	{ "sim", cmd_sim, "tap a card on the emulated reader, drive the simulated door" },
+	{ "sync", cmd_sync, "sync once with the office in the foreground" },
 };
 
 static void usage(FILE *out)
