@@ -352,9 +352,13 @@ int sync_http_request(struct sync_http *h, const char *method, const char *targe
 	if (rc != CURLE_OK)
 		return transfer_error(h, rc, req, err, errlen);
 	if (status != 200) {
+		char later[48] = "";
+		if (reply->retry_after_s > 0)
+			snprintf(later, sizeof(later), " (Retry-After: %ld s)", reply->retry_after_s);
 		if (sync_parse_error(reply->body, reply->len, message, sizeof(message)))
-			return err_set(err, errlen, SEUIL_ERR_NETWORK, "%s: HTTP %ld: %s", req, status, message);
-		return err_set(err, errlen, SEUIL_ERR_NETWORK, "%s: HTTP %ld", req, status);
+			return err_set(err, errlen, SEUIL_ERR_NETWORK, "%s: HTTP %ld: %s%s", req, status, message,
+				       later);
+		return err_set(err, errlen, SEUIL_ERR_NETWORK, "%s: HTTP %ld%s", req, status, later);
 	}
 	return SEUIL_OK;
 }

@@ -277,11 +277,11 @@ same "and acked_seq stays" "$(dump "$db")" "$before"
 
 echo 429 >"$office/mode"
 expect_exit "HTTP 429 fails the sync" 2 "$syncd" --once --config "$tmp/plain.conf" --insecure-loopback
-err_has "with the office's message" "HTTP 429: slow down"
+err_has "with the office's message and its Retry-After" "HTTP 429: slow down (Retry-After: 7 s)"
 delay=$(sqlite3 "$db" "SELECT (SELECT value FROM sync_state WHERE key = 'next_attempt_ms') - (SELECT value FROM sync_state WHERE key = 'last_attempt_ms')")
 [ "$delay" -ge 6990 ] && [ "$delay" -le 7010 ] && ok "the next attempt honours Retry-After: 7 ($delay ms)" ||
 	not_ok "the next attempt honours Retry-After: 7 ($delay ms)"
-same "the status keeps the error" "$(state "$db" last_error)" "POST /v1/events: HTTP 429: slow down"
+same "the status keeps the error" "$(state "$db" last_error)" "POST /v1/events: HTTP 429: slow down (Retry-After: 7 s)"
 echo 503-date >"$office/mode"
 expect_exit "HTTP 503 with a date in Retry-After fails" 2 "$syncd" --once --config "$tmp/plain.conf" --insecure-loopback
 delay=$(sqlite3 "$db" "SELECT (SELECT value FROM sync_state WHERE key = 'next_attempt_ms') - (SELECT value FROM sync_state WHERE key = 'last_attempt_ms')")
