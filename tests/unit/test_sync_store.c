@@ -900,6 +900,90 @@ static void test_sync_store__reply_parsers(void **state)
 	assert_false(sync_parse_error(LIT("Bad gateway"), msg, sizeof(msg)));
 }
 
+/* ---- allocation failures ---- */
+
+static long alloc_countdown = -1; /* -1: never fail */
+static long alloc_calls;
+
+static void *failing_malloc(size_t size)
+{
+	alloc_calls++;
+	if (alloc_countdown == 0)
+		return NULL;
+	if (alloc_countdown > 0)
+		alloc_countdown--;
+	return malloc(size);
+}
+
+/* fails jansson's 1st, 2nd, ... allocation in turn: an error each time, nothing applied, nothing leaked */
+static void test_sync_store__alloc_fail(void **state)
+{
+	static const char pull[] =
+		"{'cursor': 'a1', 'full': false, 'directory': {"
+		" 'credentials': [{'uid': '04A1B2C3D4E5F6', 'person': 'p-camille', 'status': 'revoked'}],"
+		" 'invites': [{'id': 'inv-31', 'name': 'Dominique Roux', 'host': 'p-camille', 'day': '2026-11-27',"
+		"              'code': 'K7P2QY'}]},"
+		" 'deleted': {'people': ['p-ancien']}}";
+	static const char commands[] =
+		"{'commands': [{'id': 88, 'command': 'lockdown', 'arg': 'on'},"
+		" {'id': 89, 'command': 'unlock_for', 'arg': '600'}, {'id': 90, 'command': 'x', 'arg': ''}]}";
+	struct fixture *f = *state;
+	char *pull_json = unquote(pull), *commands_json = unquote(commands), *before, *after, err[256];
+	struct sync_pull_result r;
+	struct sync_commands_result c;
+	long total;
+	int rc;
+
+	json_set_alloc_funcs(failing_malloc, free);
+	before = dump(f->path);
+	alloc_countdown = -1;
+	alloc_calls = 0;
+	/* count on a store of its own: the real one must stay as it is */
+	{
+		struct store *scratch;
+		assert_int_equal(store_open(":memory:", STORE_CREATE, &scratch, err, sizeof(err)), SEUIL_OK);
+		assert_int_equal(import_q(scratch, base_json, 0, err, sizeof(err)), SEUIL_OK);
+		alloc_calls = 0;
+		assert_int_equal(sync_apply_pull(scratch, pull_json, strlen(pull_json), NOW, &r, err, sizeof(err)),
+				 SEUIL_OK);
+		store_free(scratch);
+	}
+	total = alloc_calls;
+	assert_true(total > 0);
+	for (long n = 0; n < total; n++) {
+		alloc_countdown = n;
+		err[0] = '\0';
+		rc = sync_apply_pull(f->st, pull_json, strlen(pull_json), NOW, &r, err, sizeof(err));
+		if (rc == SEUIL_OK)
+			break; /* fewer allocations on this store: nothing left to fail */
+		assert_true(rc == SEUIL_ERR_NOMEM || rc == SEUIL_ERR_INVALID);
+		assert_true(err[0] != '\0');
+		after = dump(f->path);
+		assert_string_equal(before, after);
+		sqlite3_free(after);
+	}
+	/* commands: a failure stops before acknowledging; what ran is remembered, never run twice */
+	alloc_countdown = -1;
+	for (long n = 0; n < 200; n++) {
+		alloc_countdown = n;
+		rc = sync_apply_commands(f->st, commands_json, strlen(commands_json), NOW, &c, err, sizeof(err));
+		if (rc == SEUIL_OK) {
+			sync_commands_result_release(&c);
+			break;
+		}
+		assert_true(rc == SEUIL_ERR_NOMEM || rc == SEUIL_ERR_INVALID);
+	}
+	alloc_countdown = -1;
+	json_set_alloc_funcs(malloc, free);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM events WHERE kind = 'lockdown'"), 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM requests"), 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM events WHERE kind = 'command'"), 2);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sync_state WHERE key LIKE 'command:%'"), 3);
+	sqlite3_free(before);
+	free(pull_json);
+	free(commands_json);
+}
+
 /* ---- status ---- */
 
 static void test_sync_store__status(void **state)
@@ -964,6 +1048,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sync_store__commands_ack_body, setup, teardown),
 		cmocka_unit_test(test_sync_store__reply_parsers),
 		cmocka_unit_test_setup_teardown(test_sync_store__status, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_store__alloc_fail, setup, teardown),
 	};
 	enum {
 		NFIXED = sizeof(fixed) / sizeof(fixed[0]),
