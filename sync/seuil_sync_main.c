@@ -49,6 +49,7 @@ struct daemon {
 	struct seuil_config cfg;
 	struct store *st;
 	bool insecure_loopback;
+	bool once;              /* --once: no next attempt to plan */
 	int sigfd, wakefd;
 	bool stopping;
 	uint64_t watchdog_ms;   /* ping period; 0 without a systemd watchdog */
@@ -93,7 +94,7 @@ static int64_t attempt(struct daemon *d, struct sync_report *r, int *rc_out, cha
 {
 	struct sync_run run = { d->insecure_loopback, tick, d };
 	char werr[256] = "";
-	int64_t delay;
+	int64_t delay, next;
 	int rc;
 
 	err[0] = '\0';
@@ -102,24 +103,32 @@ static int64_t attempt(struct daemon *d, struct sync_report *r, int *rc_out, cha
 	if (d->stopping)
 		return 0;
 	if (rc == SEUIL_OK) {
+		bool busy = r->pushed > 0 || r->pull.changed || r->commands_executed + r->commands_refused > 0;
 		d->failures = 0;
 		delay = r->sync_now ? 0 : (int64_t)d->cfg.sync_interval_s * 1000;
-		log_info("sync: %" PRId64 " events pushed (acked_seq %" PRId64 ", %" PRId64 " waiting), directory %s,"
-			 " %d commands run, %d refused",
-			 r->pushed, r->acked_seq, r->outbox_left,
-			 !r->pull.changed ? "unchanged" : r->pull.full ? "replaced" : "updated",
-			 r->commands_executed, r->commands_refused);
+		/* a quiet minute is not worth a line in the journal */
+		(busy ? log_info : log_debug)("sync: %" PRId64 " events pushed (acked_seq %" PRId64 ", %" PRId64
+					     " waiting), directory %s, %d commands run, %d refused%s",
+					     r->pushed, r->acked_seq, r->outbox_left,
+					     !r->pull.changed ? "unchanged" : r->pull.full ? "replaced" : "updated",
+					     r->commands_executed, r->commands_refused,
+					     r->sync_now ? ", syncing again now" : "");
 	} else {
 		d->failures++;
 		delay = sync_backoff_ms(d->failures, d->cfg.sync_backoff_max_s, r->retry_after_s, arc4random());
 		if (r->retry_after_s > 0)
 			d->not_before_ms = clock_mono_ms() + delay;
-		log_warn("sync failed (%s, attempt %u): %s; next attempt in %" PRId64 ".%" PRId64 " s",
-			 r->failed_step[0] ? r->failed_step : "?", d->failures, err, delay / 1000,
-			 delay % 1000 / 100);
+		if (d->once)
+			log_warn("sync failed (%s): %s", r->failed_step[0] ? r->failed_step : "?", err);
+		else
+			log_warn("sync failed (%s, attempt %u): %s; next attempt in %" PRId64 ".%" PRId64 " s",
+				 r->failed_step[0] ? r->failed_step : "?", d->failures, err, delay / 1000,
+				 delay % 1000 / 100);
 	}
-	if (sync_status_write(d->st, clock_wall_ms(), rc == SEUIL_OK ? NULL : err, clock_wall_ms() + delay, werr,
-			      sizeof(werr)) != SEUIL_OK)
+	/* --once plans nothing, but records when the office said to come back */
+	next = d->once && !(rc != SEUIL_OK && r->retry_after_s > 0) ? 0 : clock_wall_ms() + delay;
+	if (sync_status_write(d->st, clock_wall_ms(), rc == SEUIL_OK ? NULL : err, next, werr, sizeof(werr)) !=
+	    SEUIL_OK)
 		log_error("cannot record the sync status: %s", werr);
 	sd_notifyf(0, "STATUS=%s", rc == SEUIL_OK ? "last sync ok" : "last sync failed, backing off");
 	return delay;
@@ -199,7 +208,7 @@ int main(int argc, char **argv)
 	};
 	struct daemon d = { .sigfd = -1, .wakefd = -1 };
 	const char *config_path = NULL, *db = NULL, *env;
-	bool once = false, verbose = false;
+	bool verbose = false;
 	char err[600] = "";
 	sigset_t mask;
 	int opt, rc, level;
@@ -208,7 +217,7 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 'c': config_path = optarg; break;
 		case 'd': db = optarg; break;
-		case '1': once = true; break;
+		case '1': d.once = true; break;
 		case 'L': d.insecure_loopback = true; break;
 		case 'v': verbose = true; break;
 		case 'h': fputs(usage, stdout); return 0;
@@ -220,7 +229,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_init("seuil-sync", LOG_LEVEL_INFO);
-	if (!once && (getenv("NOTIFY_SOCKET") != NULL ||
+	if (!d.once && (getenv("NOTIFY_SOCKET") != NULL ||
 		      (getenv("JOURNAL_STREAM") != NULL && !isatty(STDERR_FILENO))))
 		log_to_syslog();
 	config_defaults(&d.cfg);
@@ -250,7 +259,7 @@ int main(int argc, char **argv)
 	/* the door's process checkpoints by hand; this one on commit, as every other */
 	if (store_open(db, 0, &d.st, err, sizeof(err)) != SEUIL_OK)
 		fatal("%s", err);
-	if (once) {
+	if (d.once) {
 		rc = run_once(&d);
 	} else {
 		if (d.cfg.sync_wake[0] != '\0' && sync_wake_open(d.cfg.sync_wake, &d.wakefd, err, sizeof(err)) != SEUIL_OK)

@@ -328,6 +328,22 @@ same "SIGTERM ends it cleanly (exit 0)" "$?" 0
 grep -qiE '04A1B2C3D4E5F6|Camille|Dominique' "$tmp/daemon.err" && not_ok "its log names no badge and no person" ||
 	ok "its log names no badge and no person"
 
+echo 429 >"$office/mode"
+: >"$office/requests.log"
+"$syncd" --config "$tmp/daemon.conf" --insecure-loopback 2>>"$tmp/daemon.err" &
+dpid=$!
+pids="$pids $dpid"
+count_requests() { wc -l <"$office/requests.log"; }
+for _ in $(seq 1 50); do [ "$(count_requests)" -ge 1 ] && break; sleep 0.1; done
+python3 -c "import socket,sys; s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.close()" "$tmp/sync.sock"
+sleep 1.5
+same "during the office's Retry-After a poke does not reach the office" "$(count_requests)" 1
+same "the status says when the next attempt is due" \
+	"$(sqlite3 "$db" "SELECT (SELECT value FROM sync_state WHERE key = 'next_attempt_ms') - (SELECT value FROM sync_state WHERE key = 'last_attempt_ms') BETWEEN 6990 AND 7010")" 1
+kill -TERM "$dpid"
+wait "$dpid"
+rm -f "$office/mode"
+
 # ---------------------------------------------------------------- TLS with openssl s_server
 
 echo "# https: site CA, host name, client certificate, pin"
