@@ -89,7 +89,11 @@ int sync_wake_open(const char *path, int *fd, char *err, size_t errlen);
 int sync_wake_drain(int fd);
 /* Closes fd and removes the socket file; fd < 0 does nothing. */
 void sync_wake_close(int fd, const char *path);
-/* Pokes the socket at path (what the kiosk does): connect, then close. */
+/*
+ * Pokes the socket at path (what the kiosk does): a non-blocking connect,
+ * then close; a full backlog (EAGAIN) counts as done, since a wake-up is
+ * pending.  Never waits.  SEUIL_ERR_NOT_FOUND when seuil-sync is not there.
+ */
 int sync_wake_poke(const char *path, char *err, size_t errlen);
 
 #endif

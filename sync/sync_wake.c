@@ -31,7 +31,7 @@ static int fill_addr(const char *path, struct sockaddr_un *addr, char *err, size
 /* true when something accepts connections at addr */
 static bool alive(const struct sockaddr_un *addr)
 {
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	bool up;
 
 	if (fd < 0)
@@ -99,9 +99,12 @@ int sync_wake_poke(const char *path, char *err, size_t errlen)
 
 	if ((rc = fill_addr(path, &addr, err, errlen)) != SEUIL_OK)
 		return rc;
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+	/* never blocks: with seuil-sync busy and its backlog full, a wake-up is already pending */
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0)
 		return err_set(err, errlen, SEUIL_ERR_IO, "wake socket: %s", strerror(errno));
 	rc = connect(fd, (const struct sockaddr *)&addr, sizeof(addr));
+	if (rc != 0 && errno == EAGAIN)
+		rc = 0;
 	if (rc != 0)
 		rc = err_set(err, errlen, errno == ENOENT || errno == ECONNREFUSED ? SEUIL_ERR_NOT_FOUND : SEUIL_ERR_IO,
 			     "cannot wake seuil-sync at %s: %s", path, strerror(errno));

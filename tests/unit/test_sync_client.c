@@ -179,6 +179,10 @@ static void test_sync_client__wake_socket(void **state)
 	assert_int_equal(sync_wake_poke(path, err, sizeof(err)), SEUIL_OK);
 	assert_int_equal(sync_wake_poke(path, err, sizeof(err)), SEUIL_OK);
 	assert_int_equal(sync_wake_drain(fd), 2);
+	/* a full backlog does not block the kiosk */
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(sync_wake_poke(path, err, sizeof(err)), SEUIL_OK);
+	assert_true(sync_wake_drain(fd) >= 16);
 	/* a second daemon on a live socket is refused */
 	err[0] = '\0';
 	assert_int_equal(sync_wake_open(path, &fd2, err, sizeof(err)), SEUIL_ERR_BUSY);
