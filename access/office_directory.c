@@ -238,8 +238,9 @@ int office_directory_reply(struct store *st, const char *device, const char *cur
 	free(dir);
 	free(deleted);
 	delta_release(&d);
+	/* bookkeeping, best effort: a busy database must not cost the kiosk its answer */
 	if (rc == SEUIL_OK && device != NULL)
-		rc = office_device_touch(st, device, now_ms, cursor, err, errlen);
+		office_device_touch(st, device, now_ms, cursor, NULL, 0);
 	if (rc != SEUIL_OK) {
 		free(text);
 		return rc;

@@ -59,8 +59,9 @@ int64_t office_directory_cursor(struct store *st);
  * Full when cursor is absent, 0, not a number, ahead of the log or older
  * than what the log still holds; else the entries changed since C, each
  * whole, and the ids deleted since C.  Records the pull for device (not
- * NULL).  SEUIL_ERR_NOT_FOUND when a full answer is due but the office holds
- * no directory yet (no site).
+ * NULL; best effort: a failure there does not fail the answer).
+ * SEUIL_ERR_NOT_FOUND when a full answer is due but the office holds no
+ * directory yet (no site).
  */
 int office_directory_reply(struct store *st, const char *device, const char *cursor, int64_t now_ms,
 			   char **body, size_t *len, char *err, size_t errlen);
