@@ -138,6 +138,18 @@ kiosk_conf nocert "https://localhost:$port" "cert = $tmp/none.pem" "key = $tmp/n
 what="no client certificate: refused"; expect test "$(sync_with nocert; echo $?)" = 2
 kiosk_conf foreigncert "https://localhost:$port" "cert = $tmp/other/kiosk-1.pem" "key = $tmp/other/kiosk-1.key"
 what="a client certificate from another CA: refused"; expect test "$(sync_with foreigncert; echo $?)" = 2
+# an office whose certificate has expired (same CA)
+cp -r "$tmp/site" "$tmp/expired"
+sh "$top/dist/make-site-certs" "$tmp/expired" --server-name localhost --server-ip 127.0.0.1 --expired >/dev/null 2>&1
+sed "s|$tmp/site/server|$tmp/expired/server|" "$tmp/office.conf" >"$tmp/office-expired.conf"
+stop_office
+"$office" --config "$tmp/office-expired.conf" serve >>"$tmp/office.out" 2>>"$tmp/office.log" &
+office_pid=$!
+wait_port "$port"
+what="an expired office certificate is refused"; expect test "$(sync_with kiosk; echo $?)" = 2
+what="and the reason says so"; expect grep -qi "expire" "$tmp/sync.out"
+stop_office
+start_office
 kiosk_conf plain "http://127.0.0.1:$port"
 what="plain HTTP is refused"; expect test "$(sync_with plain; echo $?)" = 2
 what="the directory is unchanged by the refused syncs"; expect test "$(fingerprint)" = "$fp"
