@@ -164,6 +164,18 @@ call GET "/v1/directory?cursor=$cursor"
 json_is "a renamed door: every door, in order" \
 	'[d["id"] for d in j["directory"]["doors"]] == ["entree", "salles"] and j["directory"]["doors"][1]["name"] == "Salles"'
 
+cursor=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["cursor"])' "$tmp/body")
+printf '{"invites": [{"id": "inv-tournage", "name": "Équipe de tournage", "host_tenant": "radio-asso", "day": "2026-11-28", "code": "TOURNAGE2"}]}' >"$tmp/invites.json"
+check "import takes invitations" o import "$tmp/invites.json"
+call GET "/v1/directory?cursor=$cursor"
+json_is "and the next pull sends them" \
+	'[i["id"] for i in j["directory"]["invites"]] == ["inv-tournage"] and j["directory"]["invites"][0]["host_tenant"] == "radio-asso"'
+check "export prints the directory" o export
+cp "$tmp/out" "$tmp/export.json"
+check "which imports into an empty office" "$office" --config "$tmp/office.conf" --db "$tmp/copy.db" import --replace "$tmp/export.json"
+"$office" --config "$tmp/office.conf" --db "$tmp/copy.db" export >"$tmp/export2.json" 2>/dev/null
+check "and exports the same again" cmp "$tmp/export.json" "$tmp/export2.json"
+
 call GET /v1/commands
 status_is "GET /v1/commands: 200" 200
 json_is "no command yet" 'j == {"commands": []}'
