@@ -338,6 +338,34 @@ static void test_office__unchanged_reimport_changes_no_plain_entry(void **state)
 	json_decref(r);
 }
 
+/* what a kiosk never receives (a PIN, a calendar's sync state) is no change; the site is */
+static void test_office__only_exported_columns_count(void **state)
+{
+	struct fixture *fx = *state;
+	char cursor[32];
+	sqlite3 *db;
+	json_t *r;
+
+	import_example(fx->st);
+	snprintf(cursor, sizeof(cursor), "%lld", (long long)office_directory_cursor(fx->st));
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "UPDATE people SET pin_hash = 'x' WHERE id = 'p-sacha';"
+				      "UPDATE rooms SET sync_token = 't', etag = 'e' WHERE id = 'salle-navale';",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(office_directory_cursor(fx->st), atoll(cursor));
+	assert_int_equal(sqlite3_exec(db, "UPDATE sites SET name = 'Pôle' WHERE id = 1", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	r = pull(fx->st, cursor);
+	assert_false(is_full(r));
+	assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(r, "directory"), "site"),
+							       "name")),
+			    "Pôle");
+	assert_int_equal(json_object_size(json_object_get(r, "directory")), 1);
+	json_decref(r);
+}
+
 static void test_office__delta_lists_deletions(void **state)
 {
 	struct fixture *fx = *state;
@@ -1101,6 +1129,7 @@ int main(void)
 		T(test_office__up_to_date_is_empty_delta),
 		T(test_office__delta_sends_whole_entries),
 		T(test_office__unchanged_reimport_changes_no_plain_entry),
+		T(test_office__only_exported_columns_count),
 		T(test_office__delta_lists_deletions),
 		T(test_office__deleted_then_made_again_is_sent),
 		T(test_office__pruned_log_answers_full),
