@@ -104,7 +104,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIBS)
 
 # libFuzzer targets: every source built again with clang and the fuzzer
 # instrumentation; `make check` replays the kept corpus through them.
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,undefined -Icommon -Iaccess -Ifirmware-glue -Ifirmware-glue/sim -Isync -Isync/office $(PKG_CFLAGS)
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -MMD -MP -fsanitize=fuzzer-no-link,address,undefined -Icommon -Iaccess -Ifirmware-glue -Ifirmware-glue/sim -Isync -Isync/office $(PKG_CFLAGS)
 FUZZ_SRC := $(src_common) $(src_access) $(src_glue) $(src_sim) $(src_sync) $(src_office)
 $(BUILD)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -132,11 +132,16 @@ demo: all
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/seuil/examples \
-		$(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/lib/udev/rules.d
-	install -m 0755 $(BUILD)/seuilctl $(BUILD)/seuil $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 dist/seuil.service $(DESTDIR)$(PREFIX)/lib/systemd/system/
+		$(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/lib/udev/rules.d \
+		$(DESTDIR)$(PREFIX)/share/seuil
+	install -m 0755 $(BUILD)/seuilctl $(BUILD)/seuil $(BUILD)/seuil-sync $(BUILD)/seuil-office \
+		$(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 dist/seuil.service dist/seuil-sync.service dist/seuil-office.service \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system/
 	install -m 0644 dist/60-seuil-readers.rules $(DESTDIR)$(PREFIX)/lib/udev/rules.d/
-	install -m 0644 docs/*.md dist/seuil.conf.example $(DESTDIR)$(PREFIX)/share/doc/seuil/
+	install -m 0755 dist/make-site-certs $(DESTDIR)$(PREFIX)/share/seuil/
+	install -m 0644 docs/*.md dist/seuil.conf.example dist/office.conf.example \
+		$(DESTDIR)$(PREFIX)/share/doc/seuil/
 	install -m 0644 dist/examples/* $(DESTDIR)$(PREFIX)/share/doc/seuil/examples/
 
 format:
@@ -145,4 +150,4 @@ format:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/fuzzobj -name '*.d' 2>/dev/null)

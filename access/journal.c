@@ -275,21 +275,28 @@ fail:
 	return rc;
 }
 
+int journal_set_lockdown_locked(struct store *st, int on, const char *by, int64_t now_ms, char *err,
+				size_t errlen)
+{
+	struct journal_event ev;
+	int rc = store_setting_set(st, "lockdown", on ? "1" : "0", err, errlen);
+
+	if (rc != SEUIL_OK)
+		return rc;
+	journal_event_init(&ev, "lockdown", now_ms);
+	snprintf(ev.reason, sizeof(ev.reason), "%s", on ? "on" : "off");
+	snprintf(ev.detail, sizeof(ev.detail), "%s", by != NULL ? by : "");
+	return journal_append_locked(st, &ev, NULL, err, errlen);
+}
+
 int journal_set_lockdown(struct store *st, int on, const char *by, int64_t now_ms, char *err,
 			 size_t errlen)
 {
-	struct journal_event ev;
 	int rc = store_begin(st, err, errlen);
 
 	if (rc != SEUIL_OK)
 		return rc;
-	rc = store_setting_set(st, "lockdown", on ? "1" : "0", err, errlen);
-	if (rc == SEUIL_OK) {
-		journal_event_init(&ev, "lockdown", now_ms);
-		snprintf(ev.reason, sizeof(ev.reason), "%s", on ? "on" : "off");
-		snprintf(ev.detail, sizeof(ev.detail), "%s", by != NULL ? by : "");
-		rc = journal_append_locked(st, &ev, NULL, err, errlen);
-	}
+	rc = journal_set_lockdown_locked(st, on, by, now_ms, err, errlen);
 	if (rc != SEUIL_OK) {
 		store_rollback(st);
 		return rc;

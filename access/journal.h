@@ -96,4 +96,8 @@ int journal_purge(struct store *st, int64_t now_ms, struct journal_purge_counts 
 int journal_set_lockdown(struct store *st, int on, const char *by, int64_t now_ms, char *err,
 			 size_t errlen);
 
+/* The same inside a transaction the caller holds (access/ only). */
+int journal_set_lockdown_locked(struct store *st, int on, const char *by, int64_t now_ms, char *err,
+				size_t errlen);
+
 #endif

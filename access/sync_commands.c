@@ -77,7 +77,6 @@ static int journal_command(struct store *st, const struct sync_command *c, const
 static int execute(struct store *st, const struct sync_command *c, int64_t now_ms, bool *sync_now,
 		   enum outcome *outcome, char *err, size_t errlen)
 {
-	struct journal_event ev;
 	long seconds;
 	int rc;
 
@@ -86,15 +85,9 @@ static int execute(struct store *st, const struct sync_command *c, int64_t now_m
 		return journal_command(st, c, "refused", now_ms, err, errlen);
 	if (strcmp(c->command, "lockdown") == 0 &&
 	    (strcmp(c->arg, "on") == 0 || strcmp(c->arg, "off") == 0)) {
-		/* what journal_set_lockdown() does, inside this transaction */
-		bool on = strcmp(c->arg, "on") == 0;
-		if ((rc = store_setting_set(st, "lockdown", on ? "1" : "0", err, errlen)) != SEUIL_OK)
-			return rc;
-		journal_event_init(&ev, "lockdown", now_ms);
-		snprintf(ev.reason, sizeof(ev.reason), "%s", on ? "on" : "off");
-		snprintf(ev.detail, sizeof(ev.detail), "office");
+		/* inside this transaction, with the record that it ran */
 		*outcome = RAN;
-		return journal_append_locked(st, &ev, NULL, err, errlen);
+		return journal_set_lockdown_locked(st, strcmp(c->arg, "on") == 0, "office", now_ms, err, errlen);
 	}
 	if (strcmp(c->command, "unlock_for") == 0 && (seconds = unlock_seconds(c->arg)) >= 0) {
 		char body[8];

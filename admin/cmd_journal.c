@@ -10,6 +10,8 @@
 #include "err.h"
 #include "journal.h"
 #include "store.h"
+#include "sync_store.h"
+#include "clock.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -188,6 +190,7 @@ int cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
 	struct store_summary s;
+	struct sync_status sync;
 	struct store *st;
 	char err[512] = "";
 	int opt, done = -1, rc;
@@ -212,9 +215,24 @@ int cmd_status(int argc, char **argv)
 		printf("journal:      %lld events, last sequence %lld\n", s.events, s.last_seq);
 		printf("outbox:       %lld waiting for the office\n", s.outbox);
 		printf("lockdown:     %s\n", s.lockdown ? "ON" : "off");
-		printf("last sync:    %s\n", s.last_sync[0] ? s.last_sync : "never");
-		if (s.last_error[0])
-			printf("sync error:   %s\n", s.last_error);
+		if (sync_status_read(st, clock_wall_ms(), &sync, err, sizeof(err)) == SEUIL_OK) {
+			char when[21];
+			if (sync.last_success_ms > 0) {
+				civil_format_instant(sync.last_success_ms / 1000, when);
+				printf("last sync:    %s\n", when);
+			} else {
+				printf("last sync:    never\n");
+			}
+			if (sync.data_age_ms >= 0)
+				printf("data age:     %lld s since the last directory pull\n",
+				       (long long)(sync.data_age_ms / 1000));
+			if (sync.last_error[0])
+				printf("sync error:   %s\n", sync.last_error);
+			if (sync.next_attempt_ms > 0) {
+				civil_format_instant(sync.next_attempt_ms / 1000, when);
+				printf("next sync:    %s\n", when);
+			}
+		}
 	}
 	store_free(st);
 	return rc == SEUIL_OK ? CLI_OK : cli_fail("%s", err);

@@ -112,7 +112,7 @@ void config_defaults(struct seuil_config *cfg)
 	cfg->sync_transfer_timeout_s = 60;
 	cfg->sync_backoff_max_s = 600;
 	cfg->sync_batch = 500;
-	snprintf(cfg->sync_wake, sizeof(cfg->sync_wake), "/run/seuil/sync.sock");
+	snprintf(cfg->sync_wake, sizeof(cfg->sync_wake), "/run/seuil-sync/sync.sock");
 	snprintf(cfg->office_listen, sizeof(cfg->office_listen), "0.0.0.0");
 	cfg->office_port = 8443;
 	snprintf(cfg->office_cert, sizeof(cfg->office_cert), "/etc/seuil-office/server.pem");
