@@ -16,6 +16,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,8 @@ struct office_mailer {
 	bool started;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	bool stop, woken;
+	bool stop, woken;    /* under lock */
+	atomic_bool halting; /* stop, for libcurl's progress callback: ends a transfer in progress */
 	struct store *st;
 	char url[512], from[256], user[128], password[256];
 	bool starttls;
@@ -51,6 +53,18 @@ static size_t read_message(char *buf, size_t size, size_t n, void *ctx)
 	up->data += len;
 	up->left -= len;
 	return len;
+}
+
+/* a stop ends the transfer in progress: the mail stays queued, to be sent at the next start */
+static int transfer_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct office_mailer *ml = ctx;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return atomic_load(&ml->halting) ? 1 : 0;
 }
 
 /* one attempt at one mail; err gets curl's one-line reason */
@@ -88,6 +102,9 @@ static int send_mail(struct office_mailer *ml, const struct office_mail *m, char
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, SMTP_TIMEOUT_S);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curl_err);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, transfer_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, ml);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	if (ml->user[0] != '\0') {
 		curl_easy_setopt(c, CURLOPT_USERNAME, ml->user);
 		curl_easy_setopt(c, CURLOPT_PASSWORD, ml->password);
@@ -108,17 +125,19 @@ static void send_due(struct office_mailer *ml)
 	int rc;
 
 	for (;;) {
-		pthread_mutex_lock(&ml->lock);
-		bool stop = ml->stop;
-		pthread_mutex_unlock(&ml->lock);
 		err[0] = '\0';
-		if (stop || (rc = office_mail_next(ml->st, clock_wall_ms(), &m, err, sizeof(err))) == SEUIL_ERR_NOT_FOUND)
+		if (atomic_load(&ml->halting))
+			return;
+		rc = office_mail_next(ml->st, clock_wall_ms(), &m, err, sizeof(err));
+		if (rc == SEUIL_ERR_NOT_FOUND)
 			return;
 		if (rc != SEUIL_OK) {
 			log_warn("reading the e-mail queue: %s", err);
 			return;
 		}
 		rc = send_mail(ml, &m, err, sizeof(err));
+		if (atomic_load(&ml->halting) && rc != SEUIL_OK)
+			return; /* cut short by the stop: not an attempt that failed */
 		if (rc == SEUIL_OK)
 			log_info("e-mail %lld sent", (long long)m.id);
 		else
@@ -198,6 +217,7 @@ int office_mailer_start(const char *db, const struct seuil_config *cfg, struct o
 	if (ml == NULL)
 		return err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory");
 	pthread_mutex_init(&ml->lock, NULL);
+	atomic_init(&ml->halting, false);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&ml->cond, &attr);
@@ -245,6 +265,7 @@ void office_mailer_stop(struct office_mailer *ml)
 	if (ml == NULL)
 		return;
 	if (ml->started) {
+		atomic_store(&ml->halting, true);
 		pthread_mutex_lock(&ml->lock);
 		ml->stop = true;
 		pthread_cond_signal(&ml->cond);
