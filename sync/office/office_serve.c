@@ -117,7 +117,11 @@ int office_cmd_serve(struct office_cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return office_fail("serve takes options only (see --help)");
-	/* before any thread starts, so that every thread inherits the mask */
+	/* before any thread starts, so that every thread inherits the mask; a
+	 * signal ignored by the parent (a shell's background job ignores SIGINT)
+	 * would never reach sigwait() */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);

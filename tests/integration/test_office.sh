@@ -114,12 +114,13 @@ start_server() {
 	done
 	if [ -n "$port" ]; then ok "serve $* listens ($name)"; else not_ok "serve $* listens ($name)"; show "$tmp/$name.err"; fi
 }
-# stop_server NAME: SIGTERM, then the exit status must be 0 (under ASan, no leak either)
+# stop_server NAME [SIGNAL]: SIGTERM (or SIGNAL), then the exit status must be 0 (under ASan, no leak either)
 stop_server() {
-	kill -TERM "$server_pid"
+	local sig=${2:-TERM}
+	kill "-$sig" "$server_pid"
 	wait "$server_pid"
 	local rc=$?
-	if [ "$rc" -eq 0 ]; then ok "SIGTERM stops the server cleanly ($1)"; else not_ok "SIGTERM stops the server cleanly ($1, exit $rc)"; show "$tmp/$1.err"; fi
+	if [ "$rc" -eq 0 ]; then ok "SIG$sig stops the server cleanly ($1)"; else not_ok "SIG$sig stops the server cleanly ($1, exit $rc)"; show "$tmp/$1.err"; fi
 }
 # call METHOD PATH [BODY_FILE] [DEVICE]: the status in $status, the body in $tmp/body
 call() {
@@ -352,7 +353,7 @@ status=$(curl -sS --max-time 10 -o "$tmp/body" -w '%{http_code}' "http://127.0.0
 status_is "plain HTTP answers on loopback" 200
 status=$(curl -sS --max-time 10 -o "$tmp/body" -w '%{http_code}' --data-binary "@$tmp/batch.json" "http://127.0.0.1:$port/v1/events" 2>/dev/null)
 json_is "the device is the body's" 'j == {"acked_seq": 4}'
-stop_server plain
+stop_server plain INT
 
 echo
 echo "$passed passed, $failed failed"
