@@ -432,7 +432,7 @@ static enum MHD_Result answer_request(struct office_server *srv, struct MHD_Conn
 	struct answer a = { 0 };
 	bool known;
 	int route = route_of(url, method, &known);
-	bool fault = fault_due(srv, url, route);
+	bool fault = !rq->too_large && fault_due(srv, url, route);
 	enum MHD_Result ret;
 
 	if (route < 0) {
