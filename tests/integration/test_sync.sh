@@ -78,7 +78,7 @@ kiosk_conf() { # name, then url, then extra lines
 	} >"$tmp/$name.conf"
 }
 sync_with() { "$ctl" --db "$tmp/kiosk.db" sync --config "$tmp/$1.conf" "${@:2}" >"$tmp/sync.out" 2>&1; }
-fingerprint() { "$ctl" --db "$tmp/kiosk.db" status | grep -E 'directory|site'; "$ctl" --db "$tmp/kiosk.db" decide --uid 04A1B2C3D4E5F6 --at 2026-11-27T09:00; }
+fingerprint() { "$ctl" --db "$tmp/kiosk.db" status | grep -E '^(directory|site):'; "$ctl" --db "$tmp/kiosk.db" decide --uid 04A1B2C3D4E5F6 --at 2026-11-27T09:00; }
 
 "$office" --config "$tmp/office.conf" import "$top/dist/examples/directory.json" >/dev/null
 "$ctl" --db "$tmp/kiosk.db" init --device kiosk-1 >/dev/null
