@@ -5,6 +5,7 @@
  * are stored; the command line only passes them on.
  */
 #include "office_store.h"
+#include "office_int.h"
 
 #include "civil.h"
 #include "err.h"
@@ -134,28 +135,12 @@ int office_commands_json(struct store *st, const char *device, char **body, size
 static int parse_ack(const char *device, const char *body, size_t len, json_t **root, json_t **ids, char *err,
 		     size_t errlen)
 {
-	json_error_t jerr;
 	json_t *v;
-	const char *dev;
 	size_t i;
+	int rc = office_body_load(device, body, len, "an acknowledgement", root, err, errlen);
 
-	if (len > OFFICE_BODY_MAX)
-		return err_set(err, errlen, SEUIL_ERR_TOO_LARGE, "an acknowledgement is at most %u bytes",
-			       OFFICE_BODY_MAX);
-	if ((*root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
-		if (json_error_code(&jerr) == json_error_out_of_memory || jerr.text[0] == '\0')
-			return err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory reading the acknowledgement");
-		return err_set(err, errlen, SEUIL_ERR_INVALID, "line %d, column %d: %s", jerr.line, jerr.column,
-			       jerr.text);
-	}
-	if (!json_is_object(*root))
-		return err_set(err, errlen, SEUIL_ERR_INVALID, "$: must be an object");
-	if (!json_is_string(json_object_get(*root, "device")))
-		return err_set(err, errlen, SEUIL_ERR_INVALID, "$.device: must be a string");
-	dev = json_string_value(json_object_get(*root, "device"));
-	if (strcmp(dev, device) != 0)
-		return err_set(err, errlen, SEUIL_ERR_DENIED, "$.device: \"%.63s\" is not this device (%s)", dev,
-			       device);
+	if (rc != SEUIL_OK)
+		return rc;
 	*ids = json_object_get(*root, "ids");
 	if (!json_is_array(*ids))
 		return err_set(err, errlen, SEUIL_ERR_INVALID, "$.ids: must be an array");

@@ -5,6 +5,7 @@
  * office_mail.c's; this file only asks for it when a check-in is new.
  */
 #include "office_store.h"
+#include "office_int.h"
 
 #include "civil.h"
 #include "err.h"
@@ -100,24 +101,18 @@ static int check_event(json_t *e, size_t i, const char *device, struct batch_eve
 	return SEUIL_OK;
 }
 
-/* *root and *events of a body that is a well-formed batch of device */
-static int parse_batch(const char *device, const char *body, size_t len, json_t **root,
-		       struct batch_event **events, size_t *n, char *err, size_t errlen)
+int office_body_load(const char *device, const char *body, size_t len, const char *what, json_t **root,
+		     char *err, size_t errlen)
 {
 	json_error_t jerr;
-	json_t *arr, *e;
 	const char *dev;
-	size_t i;
-	int rc;
 
 	*root = NULL;
-	*events = NULL;
-	*n = 0;
 	if (len > OFFICE_BODY_MAX)
-		return err_set(err, errlen, SEUIL_ERR_TOO_LARGE, "a batch is at most %u bytes", OFFICE_BODY_MAX);
+		return err_set(err, errlen, SEUIL_ERR_TOO_LARGE, "%s is at most %u bytes", what, OFFICE_BODY_MAX);
 	if ((*root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
 		if (json_error_code(&jerr) == json_error_out_of_memory || jerr.text[0] == '\0')
-			return err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory reading the batch");
+			return err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory reading %s", what);
 		return err_set(err, errlen, SEUIL_ERR_INVALID, "line %d, column %d: %s", jerr.line, jerr.column,
 			       jerr.text);
 	}
@@ -129,6 +124,22 @@ static int parse_batch(const char *device, const char *body, size_t len, json_t 
 	if (strcmp(dev, device) != 0)
 		return err_set(err, errlen, SEUIL_ERR_DENIED, "$.device: \"%.63s\" is not this device (%s)", dev,
 			       device);
+	return SEUIL_OK;
+}
+
+/* *root and *events of a body that is a well-formed batch of device */
+static int parse_batch(const char *device, const char *body, size_t len, json_t **root,
+		       struct batch_event **events, size_t *n, char *err, size_t errlen)
+{
+	json_t *arr, *e;
+	size_t i;
+	int rc;
+
+	*root = NULL;
+	*events = NULL;
+	*n = 0;
+	if ((rc = office_body_load(device, body, len, "a batch", root, err, errlen)) != SEUIL_OK)
+		return rc;
 	arr = json_object_get(*root, "events");
 	if (!json_is_array(arr))
 		return err_set(err, errlen, SEUIL_ERR_INVALID, "$.events: must be an array");

@@ -117,6 +117,19 @@ void store_read_end(struct store *st, bool started)
 		sqlite3_reset(stmt);
 }
 
+int store_count(struct store *st, const char *sql, const char *what, int64_t *out, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt = store_stmt(st, sql, err, errlen);
+	int rc;
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	rc = sqlite3_step(stmt);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SEUIL_OK : store_db_error(st, what, err, errlen);
+}
+
 int store_bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *s)
 {
 	if (s == NULL || s[0] == '\0')

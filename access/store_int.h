@@ -72,6 +72,12 @@ void store_read_end(struct store *st, bool started);
 /* Writes "what: sqlite message" into err and returns the matching error code. */
 int store_db_error(struct store *st, const char *what, char *err, size_t errlen);
 
+/*
+ * Runs sql (static text, cached), a query of one number, into *out (0 when
+ * it returns no row).  what names it in the error message.
+ */
+int store_count(struct store *st, const char *sql, const char *what, int64_t *out, char *err, size_t errlen);
+
 /* Binds text or NULL when s is NULL or empty. */
 int store_bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *s);
 /* Copies column col of the current row into buf ("" when NULL). */

@@ -8,19 +8,6 @@
 
 #include <string.h>
 
-static int count(struct store *st, const char *sql, long long *out, char *err, size_t errlen)
-{
-	sqlite3_stmt *stmt = store_stmt(st, sql, err, errlen);
-	int rc;
-
-	if (stmt == NULL)
-		return SEUIL_ERR_DB;
-	rc = sqlite3_step(stmt);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
-	sqlite3_reset(stmt);
-	return rc == SQLITE_ROW ? SEUIL_OK : store_db_error(st, "summarizing", err, errlen);
-}
-
 int store_summarize(struct store *st, struct store_summary *out, char *err, size_t errlen)
 {
 	static const char site[] = "SELECT name, timezone FROM sites WHERE id = 1";
@@ -36,13 +23,13 @@ int store_summarize(struct store *st, struct store_summary *out, char *err, size
 		"SELECT coalesce(max(seq), 0) FROM events",
 		"SELECT count(*) FROM outbox",
 	};
-	long long v[sizeof(counts) / sizeof(counts[0])];
+	int64_t v[sizeof(counts) / sizeof(counts[0])];
 	sqlite3_stmt *stmt;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
-		if ((rc = count(st, counts[i], &v[i], err, errlen)) != SEUIL_OK)
+		if ((rc = store_count(st, counts[i], "summarizing", &v[i], err, errlen)) != SEUIL_OK)
 			return rc;
 	}
 	out->doors = (long)v[0];

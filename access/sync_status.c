@@ -80,15 +80,8 @@ static int64_t get_int(struct store *st, const char *key)
 static int count_outbox(struct store *st, int64_t *out, char *err, size_t errlen)
 {
 	static const char sql[] = "SELECT count(*) FROM outbox";
-	sqlite3_stmt *stmt = store_stmt(st, sql, err, errlen);
-	int rc;
 
-	if (stmt == NULL)
-		return SEUIL_ERR_DB;
-	rc = sqlite3_step(stmt);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
-	sqlite3_reset(stmt);
-	return rc == SQLITE_ROW ? SEUIL_OK : store_db_error(st, "counting the outbox", err, errlen);
+	return store_count(st, sql, "counting the outbox", out, err, errlen);
 }
 
 /* copies at most len - 1 bytes of src without cutting a UTF-8 sequence */
