@@ -156,6 +156,15 @@ int dir_add_room_door(struct dir_import *imp, const char *room, const char *door
 /* an invitation; the code's uniqueness per day is checked by dir_complete() */
 int dir_put_invite(struct dir_import *imp, const struct dir_invite *v, const char *path);
 
+/*
+ * Steps an INSERT/UPDATE/DELETE to its end and resets it; a constraint
+ * failure becomes SEUIL_ERR_INVALID naming path (directory_write.c).
+ */
+struct sqlite3_stmt;
+int dir_step_done(struct dir_import *imp, struct sqlite3_stmt *stmt, const char *path);
+/* The store's cached statement for sql, errors into imp. */
+struct sqlite3_stmt *dir_prep(struct dir_import *imp, const char *sql);
+
 /* Reads a stored person's name into buf; SEUIL_ERR_NOT_FOUND when absent. */
 int dir_person_name(struct dir_import *imp, const char *id, char *buf, size_t len);
 

@@ -1,0 +1,373 @@
+/*
+ * directory_rows.c - one upsert per directory table, and deletions with
+ * their cascades, for the importers and the office pull.  Checks and the
+ * transaction are directory_write.c's.
+ */
+#include "directory_int.h"
+
+#include "civil.h"
+#include "err.h"
+#include "store_int.h"
+#include "tz.h"
+#include "uid.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int dir_put_site(struct dir_import *imp, const struct dir_site *s, const char *path)
+{
+	static const char sql[] = "INSERT INTO sites(id, name, timezone) VALUES (1, ?1, ?2)"
+				  " ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+				  " timezone = excluded.timezone";
+	struct tz *zone = NULL;
+	char tzerr[200] = "";
+	sqlite3_stmt *stmt;
+
+	/* a zone that cannot be loaded would stop every later decision */
+	if (tz_load(s->timezone, &zone, tzerr, sizeof(tzerr)) != SEUIL_OK)
+		return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID, "%s.timezone: %s", path, tzerr);
+	tz_free(zone);
+	stmt = dir_prep(imp, sql);
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, s->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, s->timezone, -1, SQLITE_STATIC);
+	return dir_step_done(imp, stmt, path);
+}
+
+int dir_put_door(struct dir_import *imp, const struct dir_door *d, const char *path)
+{
+	static const char sql[] = "INSERT INTO doors(id, name, unlock_ms, position) VALUES (?1, ?2, ?3, ?4)"
+				  " ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+				  " unlock_ms = excluded.unlock_ms, position = excluded.position";
+	sqlite3_stmt *stmt = dir_prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, d->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, d->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 3, d->unlock_ms);
+	sqlite3_bind_int(stmt, 4, d->position);
+	imp->counts.doors++;
+	return dir_step_done(imp, stmt, path);
+}
+
+int dir_put_schedule(struct dir_import *imp, const struct dir_schedule *s, const char *path)
+{
+	static const char sql[] = "INSERT INTO schedules(id, name, holidays) VALUES (?1, ?2, ?3)"
+				  " ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+				  " holidays = excluded.holidays";
+	static const char clear[] = "DELETE FROM schedule_windows WHERE schedule_id = ?1";
+	sqlite3_stmt *stmt = dir_prep(imp, sql);
+	int rc;
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, s->id, -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 2, s->name);
+	sqlite3_bind_text(stmt, 3, s->holidays_closed ? "closed" : "open", -1, SQLITE_STATIC);
+	if ((rc = dir_step_done(imp, stmt, path)) != SEUIL_OK)
+		return rc;
+	if ((stmt = dir_prep(imp, clear)) == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, s->id, -1, SQLITE_STATIC);
+	imp->counts.schedules++;
+	return dir_step_done(imp, stmt, path);
+}
+
+int dir_add_window(struct dir_import *imp, const char *schedule, int days, int from, int to,
+		   const char *path)
+{
+	static const char sql[] = "INSERT INTO schedule_windows(schedule_id, days, from_min, to_min)"
+				  " VALUES (?1, ?2, ?3, ?4)";
+	sqlite3_stmt *stmt = dir_prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, schedule, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 2, days);
+	sqlite3_bind_int(stmt, 3, from);
+	sqlite3_bind_int(stmt, 4, to);
+	return dir_step_done(imp, stmt, path);
+}
+
+int dir_put_profile(struct dir_import *imp, const struct dir_profile *p, const char *path)
+{
+	static const char sql[] = "INSERT INTO profiles(id, name, schedule_id) VALUES (?1, ?2, ?3)"
+				  " ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+				  " schedule_id = excluded.schedule_id";
+	static const char clear[] = "DELETE FROM profile_doors WHERE profile_id = ?1";
+	sqlite3_stmt *stmt = dir_prep(imp, sql);
+	int rc;
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, p->id, -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 2, p->name);
+	sqlite3_bind_text(stmt, 3, p->schedule, -1, SQLITE_STATIC);
+	if ((rc = dir_step_done(imp, stmt, path)) != SEUIL_OK)
+		return rc;
+	if ((stmt = dir_prep(imp, clear)) == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, p->id, -1, SQLITE_STATIC);
+	imp->counts.profiles++;
+	return dir_step_done(imp, stmt, path);
+}
+
+int dir_add_profile_door(struct dir_import *imp, const char *profile, const char *door, const char *path)
+{
+	static const char sql[] = "INSERT OR IGNORE INTO profile_doors(profile_id, door_id) VALUES (?1, ?2)";
+	sqlite3_stmt *stmt = dir_prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, profile, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, door, -1, SQLITE_STATIC);
+	return dir_step_done(imp, stmt, path);
+}
+
+int dir_put_tenant(struct dir_import *imp, const struct dir_tenant *t, const char *path)
+{
+	static const char sql[] =
+		"INSERT INTO tenants(id, name, kind, status, valid_from, valid_until)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+		" kind = excluded.kind, status = excluded.status, valid_from = excluded.valid_from,"
+		" valid_until = excluded.valid_until";
+	sqlite3_stmt *stmt = dir_prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, t->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, t->name, -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 3, t->kind);
+	sqlite3_bind_text(stmt, 4, t->status != NULL ? t->status : "active", -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 5, t->valid_from);
+	store_bind_text_or_null(stmt, 6, t->valid_until);
+	imp->counts.tenants++;
+	return dir_step_done(imp, stmt, path);
+}
+
+int dir_put_person(struct dir_import *imp, const struct dir_person *p, const char *path)
+{
+	/* pin_hash is set at the kiosk, never by an import: keep it */
+	static const char sql[] =
+		"INSERT INTO people(id, name, tenant_id, role, email, status, valid_from, valid_until)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO UPDATE SET"
+		" name = excluded.name, tenant_id = excluded.tenant_id, role = excluded.role,"
+		" email = excluded.email, status = excluded.status, valid_from = excluded.valid_from,"
+		" valid_until = excluded.valid_until";
+	sqlite3_stmt *stmt = dir_prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, p->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, p->name, -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 3, p->tenant);
+	sqlite3_bind_text(stmt, 4, p->role != NULL ? p->role : "member", -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 5, p->email);
+	sqlite3_bind_text(stmt, 6, p->status != NULL ? p->status : "active", -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 7, p->valid_from);
+	store_bind_text_or_null(stmt, 8, p->valid_until);
+	imp->counts.people++;
+	return dir_step_done(imp, stmt, path);
+}
+
+int dir_clear_grants(struct dir_import *imp, const char *tenant, const char *person, const char *path)
+{
+	static const char by_tenant[] = "DELETE FROM grants WHERE tenant_id = ?1";
+	static const char by_person[] = "DELETE FROM grants WHERE person_id = ?1";
+	sqlite3_stmt *stmt = dir_prep(imp, tenant != NULL ? by_tenant : by_person);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, tenant != NULL ? tenant : person, -1, SQLITE_STATIC);
+	return dir_step_done(imp, stmt, path);
+}
+
+int dir_add_grant(struct dir_import *imp, const char *profile, const char *tenant, const char *person,
+		  const char *path)
+{
+	static const char sql[] = "INSERT INTO grants(profile_id, tenant_id, person_id) VALUES (?1, ?2, ?3)";
+	sqlite3_stmt *stmt = dir_prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, profile, -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 2, tenant);
+	store_bind_text_or_null(stmt, 3, person);
+	return dir_step_done(imp, stmt, path);
+}
+
+int dir_put_credential(struct dir_import *imp, const struct dir_credential *c, const char *path)
+{
+	static const char sql[] =
+		"INSERT INTO credentials(kind, identifier, person_id, visitor_id, status, valid_from,"
+		" valid_until, created_ms) VALUES ('uid', ?1, ?2, NULL, ?3, ?4, ?5,"
+		" CAST(strftime('%s', 'now') AS INTEGER) * 1000)"
+		" ON CONFLICT(kind, identifier) DO UPDATE SET person_id = excluded.person_id,"
+		" visitor_id = NULL, status = excluded.status, valid_from = excluded.valid_from,"
+		" valid_until = excluded.valid_until";
+	sqlite3_stmt *stmt = dir_prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, c->identifier, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, c->person, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, c->status != NULL ? c->status : "active", -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 4, c->valid_from);
+	store_bind_text_or_null(stmt, 5, c->valid_until);
+	imp->counts.credentials++;
+	return dir_step_done(imp, stmt, path);
+}
+
+int dir_put_closure(struct dir_import *imp, const char *date, const char *name, const char *path)
+{
+	static const char sql[] = "INSERT INTO closures(date, name) VALUES (?1, ?2)"
+				  " ON CONFLICT(date) DO UPDATE SET name = excluded.name";
+	sqlite3_stmt *stmt = dir_prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+	imp->counts.closures++;
+	return dir_step_done(imp, stmt, path);
+}
+
+int dir_put_room(struct dir_import *imp, const struct dir_room *r, const char *path)
+{
+	/* a changed calendar URL invalidates what was synced from the old one */
+	static const char sql[] =
+		"INSERT INTO rooms(id, name, capacity, calendar, feed) VALUES (?1, ?2, ?3, ?4, ?5)"
+		" ON CONFLICT(id) DO UPDATE SET name = excluded.name, capacity = excluded.capacity,"
+		" sync_token = iif(calendar IS excluded.calendar, sync_token, NULL),"
+		" etag = iif(calendar IS excluded.calendar, etag, NULL),"
+		" last_modified = iif(calendar IS excluded.calendar, last_modified, NULL),"
+		" calendar = excluded.calendar, feed = excluded.feed";
+	static const char clear[] = "DELETE FROM room_doors WHERE room_id = ?1";
+	sqlite3_stmt *stmt = dir_prep(imp, sql);
+	int rc;
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, r->name, -1, SQLITE_STATIC);
+	if (r->capacity > 0)
+		sqlite3_bind_int(stmt, 3, r->capacity);
+	store_bind_text_or_null(stmt, 4, r->calendar);
+	store_bind_text_or_null(stmt, 5, r->feed);
+	if ((rc = dir_step_done(imp, stmt, path)) != SEUIL_OK)
+		return rc;
+	if ((stmt = dir_prep(imp, clear)) == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, r->id, -1, SQLITE_STATIC);
+	imp->counts.rooms++;
+	return dir_step_done(imp, stmt, path);
+}
+
+int dir_add_room_door(struct dir_import *imp, const char *room, const char *door, const char *path)
+{
+	static const char sql[] = "INSERT OR IGNORE INTO room_doors(room_id, door_id) VALUES (?1, ?2)";
+	sqlite3_stmt *stmt = dir_prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, room, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, door, -1, SQLITE_STATIC);
+	return dir_step_done(imp, stmt, path);
+}
+
+int dir_person_name(struct dir_import *imp, const char *id, char *buf, size_t len)
+{
+	static const char sql[] = "SELECT name FROM people WHERE id = ?1";
+	sqlite3_stmt *stmt = dir_prep(imp, sql);
+	int rc;
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		store_column_copy(stmt, 0, buf, len);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW ? SEUIL_OK : SEUIL_ERR_NOT_FOUND;
+}
+
+int dir_put_invite(struct dir_import *imp, const struct dir_invite *v, const char *path)
+{
+	/* used_ms is set at the kiosk when the visitor arrives; a new day is a new visit */
+	static const char sql[] =
+		"INSERT INTO invites(id, name, organisation, host_person_id, host_tenant_id, day, code)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+		" organisation = excluded.organisation, host_person_id = excluded.host_person_id,"
+		" host_tenant_id = excluded.host_tenant_id,"
+		" used_ms = iif(day IS excluded.day, used_ms, NULL),"
+		" day = excluded.day, code = excluded.code";
+	sqlite3_stmt *stmt = dir_prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, v->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, v->name, -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 3, v->organisation);
+	store_bind_text_or_null(stmt, 4, v->host);
+	store_bind_text_or_null(stmt, 5, v->host_tenant);
+	sqlite3_bind_text(stmt, 6, v->day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 7, v->code, -1, SQLITE_STATIC);
+	imp->invites++;
+	return dir_step_done(imp, stmt, path);
+}
+
+/* runs one deletion; *changes (if not NULL) gets the rows it removed */
+static int delete_step(struct dir_import *imp, const char *sql, const char *id, const char *path,
+		       int *changes)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	/* not cached: deletions are rare, and the statement cache is for decisions */
+	if (sqlite3_prepare_v2(imp->st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return store_db_error(imp->st, path, imp->err, imp->errlen);
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE && changes != NULL)
+		*changes = sqlite3_changes(imp->st->db);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_DONE)
+		return SEUIL_OK;
+	if (rc == SQLITE_CONSTRAINT)
+		return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID, "%s: cannot remove: %s", path,
+			       sqlite3_errmsg(imp->st->db));
+	return store_db_error(imp->st, path, imp->err, imp->errlen);
+}
+
+int dir_delete(struct dir_import *imp, enum dir_table table, const char *id, const char *path)
+{
+	/* what goes first so that the entry itself can go (the schema cascades the rest) */
+	static const char *const first[DIR_TABLE_COUNT] = {
+		[DIR_SCHEDULES] = "DELETE FROM profiles WHERE schedule_id = ?1",
+		[DIR_TENANTS] = "DELETE FROM people WHERE tenant_id = ?1",
+	};
+	static const char *const entry[DIR_TABLE_COUNT] = {
+		[DIR_DOORS] = "DELETE FROM doors WHERE id = ?1",
+		[DIR_SCHEDULES] = "DELETE FROM schedules WHERE id = ?1",
+		[DIR_PROFILES] = "DELETE FROM profiles WHERE id = ?1",
+		[DIR_TENANTS] = "DELETE FROM tenants WHERE id = ?1",
+		[DIR_PEOPLE] = "DELETE FROM people WHERE id = ?1",
+		[DIR_CREDENTIALS] = "DELETE FROM credentials WHERE kind = 'uid' AND identifier = ?1"
+				    " AND visitor_id IS NULL",
+		[DIR_CLOSURES] = "DELETE FROM closures WHERE date = ?1",
+		[DIR_ROOMS] = "DELETE FROM rooms WHERE id = ?1",
+		[DIR_INVITES] = "DELETE FROM invites WHERE id = ?1",
+	};
+	int rc, changes = 0;
+
+	if ((unsigned)table >= DIR_TABLE_COUNT)
+		return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID, "%s: no such table", path);
+	if (first[table] != NULL && (rc = delete_step(imp, first[table], id, path, NULL)) != SEUIL_OK)
+		return rc;
+	if ((rc = delete_step(imp, entry[table], id, path, &changes)) != SEUIL_OK)
+		return rc;
+	imp->deleted += changes;
+	return SEUIL_OK;
+}
