@@ -27,7 +27,7 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
-#define MAX_DOOR_FDS 16
+#define MAX_DOOR_FDS (APPLIANCE_FDS_MAX - 2)
 #define CHECKPOINT_IDLE_MS 2000
 #define READER_STALL_MS 5000
 
@@ -44,6 +44,9 @@ struct appliance {
 	bool watchdog_withheld;
 	int64_t last_write; /* monotonic ms of the last journal append, 0 when checkpointed */
 	int64_t data_version; /* the store's, to notice what other processes wrote */
+	appliance_decision_fn on_decision;
+	void *on_decision_ctx;
+	bool stop; /* SIGTERM or SIGINT arrived */
 };
 
 /* the door a fatal signal must lock; set once the backend is open */
@@ -128,28 +131,21 @@ static void door_input(struct appliance *app, enum door_input_kind kind, bool ac
 		journal_alarm(app, act.alarms_cleared, "cleared", clock_wall_ms());
 }
 
-static void handle_tap(struct appliance *app, const struct reader_event *ev)
+/* decide, door, journal for one normalized uid; *out filled when decided */
+static int decide_uid(struct appliance *app, const char *uid, struct access_decision *out)
 {
 	struct access_request req = { .kind = "uid", .door = app->cfg->door };
 	struct access_decision d;
-	char uid[UID_HEX_MAX], shown[32], err[256] = "";
-	int64_t age = clock_mono_ms() - ev->at_ms;
+	char shown[32], err[256] = "";
 
-	if (uid_from_bytes(ev->uid, ev->uid_len, uid) != SEUIL_OK)
-		return;
 	uid_redact(uid, shown, sizeof(shown));
-	if (age > APPLIANCE_STALE_TAP_MS) {
-		/* acting on it now could open the door for nobody */
-		log_warn("dropped a tap of card %s seen %lld ms ago", shown, (long long)age);
-		return;
-	}
 	req.identifier = uid;
 	req.now_ms = clock_wall_ms();
 	if (access_decide(app->st, &req, &d, err, sizeof(err)) != SEUIL_OK) {
 		/* no decision: the door stays shut and the person is told no */
 		log_error("no decision for card %s: %s", shown, err);
 		door_input(app, DOOR_IN_DENY, true, 0);
-		return;
+		return SEUIL_ERR_INVALID;
 	}
 	/* the door first, the journal right after */
 	door_input(app, d.granted ? DOOR_IN_GRANT : DOOR_IN_DENY, true, d.unlock_ms);
@@ -162,6 +158,27 @@ static void handle_tap(struct appliance *app, const struct reader_event *ev)
 	else
 		log_info("refused %s: %s at door %s", d.person[0] ? d.person : shown,
 			 access_reason_code(d.reason), d.door);
+	if (app->on_decision != NULL)
+		app->on_decision(&d, app->on_decision_ctx);
+	if (out != NULL)
+		*out = d;
+	return SEUIL_OK;
+}
+
+static void handle_tap(struct appliance *app, const struct reader_event *ev)
+{
+	char uid[UID_HEX_MAX], shown[32];
+	int64_t age = clock_mono_ms() - ev->at_ms;
+
+	if (uid_from_bytes(ev->uid, ev->uid_len, uid) != SEUIL_OK)
+		return;
+	if (age > APPLIANCE_STALE_TAP_MS) {
+		/* acting on it now could open the door for nobody */
+		uid_redact(uid, shown, sizeof(shown));
+		log_warn("dropped a tap of card %s seen %lld ms ago", shown, (long long)age);
+		return;
+	}
+	decide_uid(app, uid, NULL);
 }
 
 static void handle_reader(struct appliance *app)
@@ -247,7 +264,7 @@ static void feed_watchdog(struct appliance *app, int64_t now)
 	app->last_watchdog = now;
 }
 
-static int poll_timeout(struct appliance *app, int64_t now)
+int appliance_next_timeout(struct appliance *app, int64_t now)
 {
 	int64_t timeout = 1000;
 
@@ -351,61 +368,134 @@ static void close_parts(struct appliance *app)
 		close(app->sigfd);
 }
 
-int appliance_run(const struct seuil_config *cfg, const char *db_path)
+int appliance_open(const struct seuil_config *cfg, const char *db_path, struct appliance **out)
 {
-	struct appliance app = { .cfg = cfg, .sigfd = -1 };
-	bool running = true;
-	int rc = open_parts(&app, db_path);
+	struct appliance *app = calloc(1, sizeof(*app));
+	int rc;
 
+	*out = NULL;
+	if (app == NULL) {
+		log_error("out of memory");
+		return 2;
+	}
+	app->cfg = cfg;
+	app->sigfd = -1;
+	rc = open_parts(app, db_path);
 	if (rc != 0) {
-		close_parts(&app);
+		close_parts(app);
+		free(app);
 		return rc;
 	}
 	log_info("door %s ready (%s backend, reader %s)", cfg->door[0] ? cfg->door : "(first)",
 		 cfg->door_backend, cfg->reader_enabled ? (cfg->connstring[0] ? cfg->connstring : "default") : "off");
-	sd_notify(0, "READY=1\nSTATUS=running");
-	while (running) {
-		struct pollfd fds[2 + MAX_DOOR_FDS];
-		int door_fds[MAX_DOOR_FDS], nfds = 0, ndoor, n;
-		int64_t now = clock_mono_ms();
+	*out = app;
+	return 0;
+}
 
-		feed_watchdog(&app, now);
-		fds[nfds++] = (struct pollfd){ .fd = app.sigfd, .events = POLLIN };
-		if (app.reader != NULL)
-			fds[nfds++] = (struct pollfd){ .fd = reader_fd(app.reader), .events = POLLIN };
-		ndoor = door_backend_fds(app.door, door_fds, MAX_DOOR_FDS);
-		for (int i = 0; i < ndoor; i++)
-			fds[nfds++] = (struct pollfd){ .fd = door_fds[i], .events = POLLIN };
-		n = poll(fds, (nfds_t)nfds, poll_timeout(&app, now));
+void appliance_on_decision(struct appliance *app, appliance_decision_fn fn, void *ctx)
+{
+	app->on_decision = fn;
+	app->on_decision_ctx = ctx;
+}
+
+int appliance_fds(struct appliance *app, struct pollfd *fds, int max)
+{
+	int door_fds[MAX_DOOR_FDS], nfds = 0, ndoor;
+
+	if (max < APPLIANCE_FDS_MAX)
+		return -1;
+	fds[nfds++] = (struct pollfd){ .fd = app->sigfd, .events = POLLIN };
+	if (app->reader != NULL)
+		fds[nfds++] = (struct pollfd){ .fd = reader_fd(app->reader), .events = POLLIN };
+	ndoor = door_backend_fds(app->door, door_fds, MAX_DOOR_FDS);
+	for (int i = 0; i < ndoor; i++)
+		fds[nfds++] = (struct pollfd){ .fd = door_fds[i], .events = POLLIN };
+	return nfds;
+}
+
+bool appliance_service(struct appliance *app, const struct pollfd *fds, int nfds)
+{
+	int first_door = app->reader != NULL ? 2 : 1;
+
+	if (nfds > 0 && (fds[0].revents & POLLIN)) {
+		struct signalfd_siginfo si;
+		if (read(app->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si) && si.ssi_signo != SIGHUP)
+			app->stop = true;
+	}
+	if (app->reader != NULL && nfds > 1 && (fds[1].revents & POLLIN))
+		handle_reader(app);
+	for (int i = first_door; i < nfds; i++) {
+		if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
+			handle_door(app);
+			break;
+		}
+	}
+	handle_requests(app);
+	door_input(app, DOOR_IN_TICK, false, 0);
+	if (app->last_write > 0 && clock_mono_ms() - app->last_write >= CHECKPOINT_IDLE_MS) {
+		char err[256] = "";
+		if (store_checkpoint(app->st, err, sizeof(err)) != SEUIL_OK)
+			log_warn("%s", err);
+		app->last_write = 0;
+	}
+	feed_watchdog(app, clock_mono_ms());
+	return !app->stop;
+}
+
+int appliance_tap(struct appliance *app, const char *text, struct access_decision *out)
+{
+	char uid[UID_HEX_MAX], err[128] = "";
+
+	if (uid_normalize(text, uid, err, sizeof(err)) != SEUIL_OK)
+		return SEUIL_ERR_INVALID;
+	return decide_uid(app, uid, out);
+}
+
+struct store *appliance_store(struct appliance *app)
+{
+	return app->st;
+}
+
+bool appliance_door_released(const struct appliance *app)
+{
+	return app->ds.release_until != 0;
+}
+
+void appliance_close(struct appliance *app)
+{
+	if (app == NULL)
+		return;
+	close_parts(app);
+	free(app);
+}
+
+int appliance_run(const struct seuil_config *cfg, const char *db_path)
+{
+	struct appliance *app;
+	int rc = appliance_open(cfg, db_path, &app);
+
+	if (rc != 0)
+		return rc;
+	sd_notify(0, "READY=1\nSTATUS=running");
+	for (;;) {
+		struct pollfd fds[APPLIANCE_FDS_MAX];
+		int nfds, n;
+
+		feed_watchdog(app, clock_mono_ms());
+		nfds = appliance_fds(app, fds, APPLIANCE_FDS_MAX);
+		n = poll(fds, (nfds_t)nfds, appliance_next_timeout(app, clock_mono_ms()));
 		if (n < 0 && errno != EINTR) {
 			log_error("poll: %s", strerror(errno));
 			break;
 		}
-		if (fds[0].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			if (read(app.sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si) && si.ssi_signo != SIGHUP)
-				running = false;
-		}
-		if (app.reader != NULL && (fds[1].revents & POLLIN))
-			handle_reader(&app);
-		for (int i = nfds - ndoor; i < nfds; i++) {
-			if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
-				handle_door(&app);
-				break;
-			}
-		}
-		handle_requests(&app);
-		door_input(&app, DOOR_IN_TICK, false, 0);
-		if (app.last_write > 0 && clock_mono_ms() - app.last_write >= CHECKPOINT_IDLE_MS) {
-			char err[256] = "";
-			if (store_checkpoint(app.st, err, sizeof(err)) != SEUIL_OK)
-				log_warn("%s", err);
-			app.last_write = 0;
-		}
+		if (n < 0)
+			nfds = 0;
+		if (!appliance_service(app, fds, nfds))
+			break;
 	}
 	sd_notify(0, "STOPPING=1");
 	log_info("stopping: door locked");
-	close_parts(&app);
+	appliance_close(app);
 	return 0;
 }
 

@@ -1,8 +1,9 @@
 /*
  * appliance.h - the door path without a screen: reader thread, rights
  * engine, door state machine and backend, journal and systemd watchdog, in
- * one poll() loop.  `seuil --headless` runs it; the kiosk's screen loop
- * (later) drives the same steps.
+ * one poll() loop.  `seuil --headless` runs it (appliance_run); the kiosk's
+ * screen loop drives the same steps through appliance_open / _fds /
+ * _next_timeout / _service / _close, polling the fds itself.
  *
  * Order on a tap: decide, actuate the door, then write the journal
  * durably before the next decision.  A tap older than APPLIANCE_STALE_TAP_MS
@@ -12,8 +13,57 @@
 #define SEUIL_APPLIANCE_H
 
 #include "config.h"
+#include "rights.h"
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 #define APPLIANCE_STALE_TAP_MS 1500
+/* room appliance_fds() needs: signalfd, reader pipe, the door's inputs */
+#define APPLIANCE_FDS_MAX 18
+
+struct appliance;
+struct store;
+
+/* Called after each decision (door driven, journal written); d is the caller's only for the call. */
+typedef void (*appliance_decision_fn)(const struct access_decision *d, void *ctx);
+
+/*
+ * Opens the door backend (driven locked first), the store, the signalfd
+ * (SIGTERM, SIGINT, SIGHUP blocked) and the reader thread when enabled.
+ * Returns 0 with a handle in *out that appliance_close() frees, or 2 after
+ * logging why.  cfg must outlive the handle.  One thread only.
+ */
+int appliance_open(const struct seuil_config *cfg, const char *db_path, struct appliance **out);
+/* Every decision, reader taps and appliance_tap() alike, is also handed to fn. */
+void appliance_on_decision(struct appliance *app, appliance_decision_fn fn, void *ctx);
+/*
+ * Fills fds (at least APPLIANCE_FDS_MAX entries) with what to poll for
+ * POLLIN; returns how many, or -1 when max is too small.  The set may change
+ * between calls (reader reopened): ask again before each poll.
+ */
+int appliance_fds(struct appliance *app, struct pollfd *fds, int max);
+/* Milliseconds until the door, watchdog or checkpoint needs a turn (0..1000). */
+int appliance_next_timeout(struct appliance *app, int64_t now_mono_ms);
+/*
+ * One turn after poll: the revents of fds as appliance_fds() filled them
+ * (nfds 0 after a timeout or EINTR is fine), then requests, door tick,
+ * checkpoint, watchdog.  Returns false once SIGTERM or SIGINT arrived.
+ */
+bool appliance_service(struct appliance *app, const struct pollfd *fds, int nfds);
+/*
+ * A tap of the card whose uid is text (hex): decide, door, journal, as from
+ * the reader.  Returns SEUIL_OK with *out filled (may be NULL), or an error
+ * when the uid is malformed or no decision could be made (the door stays shut).
+ */
+int appliance_tap(struct appliance *app, const char *text, struct access_decision *out);
+/* The store the appliance opened; owned by it, valid until appliance_close(). */
+struct store *appliance_store(struct appliance *app);
+/* True while the strike is released (a grant, the exit button, a hold). */
+bool appliance_door_released(const struct appliance *app);
+/* Drives the door locked, checkpoints, frees everything; NULL is a no-op. */
+void appliance_close(struct appliance *app);
 
 /*
  * Runs until SIGTERM or SIGINT (returns 0) or a start-up failure (returns
