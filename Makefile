@@ -17,13 +17,16 @@ PKGS_ACCESS := sqlite3 jansson libsodium
 PKGS_GLUE   := libnfc libgpiod
 PKGS_SYNC   := libcurl libmicrohttpd gnutls
 PKGS_ALL    := $(PKGS_ACCESS) $(PKGS_GLUE) $(PKGS_SYNC) inih libsystemd
+# only kiosk/ includes SDL; only build/seuil links it
+PKGS_KIOSK  := sdl2 SDL2_ttf SDL2_image
 CSV_LIBS    := -lcsv
 
 # snprintf truncation is how messages and paths are capped here, on purpose
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Werror \
 	-Wno-format-truncation
 # Expanded when a recipe runs, after `deps` has installed what pkg-config reads.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS_ALL))
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS_ALL) $(PKGS_KIOSK))
+KIOSK_LIBS = $(shell pkg-config --libs $(PKGS_KIOSK))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS_ALL)) $(CSV_LIBS) -lpthread -lm
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Icommon -Iaccess -Ifirmware-glue -Ifirmware-glue/sim -Ikiosk -Isync -Isync/office -MMD -MP $(PKG_CFLAGS)
@@ -46,6 +49,7 @@ LIBS := $(BUILD)/liboffice.a $(BUILD)/libsync.a $(BUILD)/libaccess.a $(BUILD)/li
 PROGS := $(BUILD)/seuilctl $(BUILD)/seuil $(BUILD)/pn532-sim \
 	$(if $(wildcard sync/seuil_sync_main.c),$(BUILD)/seuil-sync) \
 	$(if $(wildcard sync/office/seuil_office_main.c),$(BUILD)/seuil-office)
+CATALOGS := $(patsubst assets/po/%.po,$(BUILD)/locale/%/LC_MESSAGES/seuil.mo,$(wildcard assets/po/*.po))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -82,8 +86,14 @@ $(BUILD)/lib%.a:
 $(BUILD)/seuilctl: $(call obj,$(src_admin)) $(LIBS)
 	$(CC) $(LDSAN) -o $@ $(call obj,$(src_admin)) $(LIBS) $(PKG_LIBS)
 
-$(BUILD)/seuil: $(call obj,$(src_kiosk)) $(LIBS)
-	$(CC) $(LDSAN) -o $@ $(call obj,$(src_kiosk)) $(LIBS) $(PKG_LIBS)
+$(BUILD)/seuil: $(call obj,$(src_kiosk)) $(LIBS) $(CATALOGS)
+	$(CC) $(LDSAN) -o $@ $(call obj,$(src_kiosk)) $(LIBS) $(PKG_LIBS) $(KIOSK_LIBS)
+
+# the kiosk's catalogs, compiled where build/seuil finds them (build/locale)
+$(BUILD)/locale/%/LC_MESSAGES/seuil.mo: assets/po/%.po
+	@mkdir -p $(dir $@)
+	@echo "  MSGFMT  $<"
+	@msgfmt --check -o $@ $<
 
 $(BUILD)/seuil-sync: $(call obj,sync/seuil_sync_main.c) $(LIBS)
 	$(CC) $(LDSAN) -o $@ $< $(LIBS) $(PKG_LIBS)
@@ -97,6 +107,11 @@ $(BUILD)/pn532-sim: $(call obj,firmware-glue/sim/pn532_sim_main.c) $(LIBS)
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDSAN) -o $@ $< $(LIBS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+# the screens' state machine is pure: its test links it alone, without SDL
+$(BUILD)/tests/test_ui_state: $(BUILD)/obj/tests/unit/test_ui_state.o $(BUILD)/obj/kiosk/ui_state.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDSAN) -o $@ $< $(BUILD)/obj/kiosk/ui_state.o $(LIBS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
 $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIBS)
 	@mkdir -p $(dir $@)

@@ -1,12 +1,12 @@
 /*
  * main.c - `seuil`: reads the options and the configuration, sets up
- * logging and hands over to the headless door loop (appliance.c).  The
- * touchscreen arrives with the kiosk issue; until then `seuil` without
- * --headless says so.
+ * logging and hands over to the screen's loop (kiosk.c), the headless door
+ * loop (appliance.c) or a script of taps and screenshots (kiosk.c).
  */
 #include "appliance.h"
 #include "config.h"
 #include "err.h"
+#include "kiosk.h"
 #include "log.h"
 #include "store.h"
 
@@ -17,10 +17,17 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: seuil --headless [--config PATH] [--db PATH] [--verbose]\n"
+	"usage: seuil [--windowed] [--config PATH] [--db PATH] [--verbose]\n"
+	"       seuil --headless [--config PATH] [--db PATH] [--verbose]\n"
+	"       seuil --script FILE [--screenshots DIR] [--db PATH]\n"
 	"       seuil --relay-off [--config PATH]\n"
 	"\n"
 	"  --headless     run reader, rights and door without a screen\n"
+	"  --windowed     a 1280x800 window instead of full screen\n"
+	"  --script FILE  play FILE (tap X Y, badge UID, type TEXT, key NAME,\n"
+	"                 wait MS, lang fr|en, shot NAME) without a reader, with\n"
+	"                 a simulated door, then exit\n"
+	"  --screenshots DIR  where `shot NAME` writes NAME.png (default .)\n"
 	"  --config PATH  configuration file (default " CONFIG_DEFAULT_PATH ");\n"
 	"                 without it the built-in defaults are used\n"
 	"  --db PATH      database (default: $SEUIL_DB, then [store] path, then\n"
@@ -36,9 +43,12 @@ int main(int argc, char **argv)
 		{ "headless", no_argument, NULL, 'H' }, { "config", required_argument, NULL, 'c' },
 		{ "db", required_argument, NULL, 'd' }, { "relay-off", no_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },  { "syslog", no_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },     { NULL, 0, NULL, 0 },
+		{ "help", no_argument, NULL, 'h' },     { "windowed", no_argument, NULL, 'W' },
+		{ "script", required_argument, NULL, 'S' }, { "screenshots", required_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct seuil_config cfg;
+	struct kiosk_options kopt = { 0 };
 	const char *config_path = NULL, *db = NULL, *env;
 	bool headless = false, relay_off = false, verbose = false, to_syslog = false;
 	char err[600] = "";
@@ -52,6 +62,9 @@ int main(int argc, char **argv)
 		case 'R': relay_off = true; break;
 		case 'v': verbose = true; break;
 		case 's': to_syslog = true; break;
+		case 'W': kopt.windowed = true; break;
+		case 'S': kopt.script = optarg; break;
+		case 'P': kopt.screenshots = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
@@ -78,12 +91,12 @@ int main(int argc, char **argv)
 
 	if (relay_off)
 		return appliance_relay_off(&cfg);
-	if (!headless) {
-		fputs("seuil: the touchscreen kiosk is not built yet; run `seuil --headless`\n", stderr);
+	if (headless && kopt.script != NULL) {
+		fputs("seuil: --script needs the screen; it cannot go with --headless\n", stderr);
 		return 2;
 	}
 	env = getenv("SEUIL_DB");
 	if (db == NULL)
 		db = env != NULL && env[0] != '\0' ? env : cfg.db[0] != '\0' ? cfg.db : STORE_DEFAULT_PATH;
-	return appliance_run(&cfg, db);
+	return headless ? appliance_run(&cfg, db) : kiosk_run(&cfg, db, &kopt);
 }

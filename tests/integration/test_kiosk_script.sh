@@ -1,0 +1,72 @@
+#!/bin/bash
+# test_kiosk_script.sh - the kiosk's screens headless: each tests/e2e/*.script
+# played by `seuil --script` under SDL_VIDEODRIVER=dummy against the sample
+# directory; every `shot NAME` of a script must come out as a 1280x800 PNG.
+# usage: test_kiosk_script.sh [BUILD_DIR]
+set -u
+build=$(cd "${1:-build}" && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kiosk-script.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+export SEUIL_DB="$tmp/seuil.db"
+export SDL_VIDEODRIVER=dummy
+passed=0
+failed=0
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+not_ok() { echo "not ok - $1"; failed=$((failed + 1)); }
+
+# png_size FILE: "W H" from the IHDR chunk, or nothing when FILE is no PNG
+png_size() {
+	local magic
+	magic=$(od -A n -t x1 -N 8 "$1" 2>/dev/null | tr -d ' \n')
+	[ "$magic" = "89504e470d0a1a0a" ] || return 1
+	local w h
+	w=$(od -A n -t u1 -j 16 -N 4 "$1" | awk '{ print ($1 * 16777216) + ($2 * 65536) + ($3 * 256) + $4 }')
+	h=$(od -A n -t u1 -j 20 -N 4 "$1" | awk '{ print ($1 * 16777216) + ($2 * 65536) + ($3 * 256) + $4 }')
+	echo "$w $h"
+}
+
+if "$build/seuilctl" init >/dev/null && "$build/seuilctl" import "$top/dist/examples/directory.json" >/dev/null; then
+	ok "sample directory imported"
+else
+	not_ok "sample directory imported"
+fi
+
+for script in "$top"/tests/e2e/*.script; do
+	name=$(basename "$script" .script)
+	shots="$tmp/shots-$name"
+	mkdir -p "$shots"
+	if "$build/seuil" --script "$script" --screenshots "$shots" >"$tmp/$name.log" 2>&1; then
+		ok "$name: the script ran to its end"
+	else
+		not_ok "$name: the script ran to its end"
+		tail -n 20 "$tmp/$name.log"
+	fi
+	for shot in $(awk '$1 == "shot" { print $2 }' "$script"); do
+		size=$(png_size "$shots/$shot.png" || true)
+		if [ "$size" = "1280 800" ]; then
+			ok "$name: $shot.png is a 1280x800 PNG"
+		else
+			not_ok "$name: $shot.png is a 1280x800 PNG (got: ${size:-no PNG})"
+		fi
+	done
+done
+
+# a script error names its line and fails
+printf 'shot fine\nfly 1 2\n' >"$tmp/bad.script"
+if "$build/seuil" --script "$tmp/bad.script" --screenshots "$tmp" >"$tmp/bad.log" 2>&1; then
+	not_ok "an unknown command fails the script"
+else
+	grep -q 'bad.script:2: unknown command' "$tmp/bad.log" && ok "an unknown command fails the script, naming its line" ||
+		not_ok "an unknown command names its line"
+fi
+
+# the decisions of badge.script reached the journal, as from the reader
+if [ "$("$build/seuilctl" events | grep -c '"kind":"decision"')" -ge 4 ]; then
+	ok "the scripted badges were decided and journaled"
+else
+	not_ok "the scripted badges were decided and journaled"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
