@@ -46,17 +46,22 @@ int civil_weekday(int64_t days)
 	return (int)(w < 0 ? w + 7 : w);
 }
 
-bool civil_valid(int year, int month, int day)
+int civil_days_in_month(int year, int month)
 {
 	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int max;
 
+	if (month < 1 || month > 12)
+		return 0;
+	if (month == 2 && (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)))
+		return 29;
+	return mdays[month - 1];
+}
+
+bool civil_valid(int year, int month, int day)
+{
 	if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1)
 		return false;
-	max = mdays[month - 1];
-	if (month == 2 && (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)))
-		max = 29;
-	return day <= max;
+	return day <= civil_days_in_month(year, month);
 }
 
 int64_t civil_easter(int year)

@@ -26,6 +26,8 @@ struct civil_date civil_from_days(int64_t days);
 int civil_weekday(int64_t days);
 /* True when year/month/day name a real date. */
 bool civil_valid(int year, int month, int day);
+/* Days in month (1..12) of year; 0 for a month out of range. */
+int civil_days_in_month(int year, int month);
 /* Easter Sunday of year (Gregorian computus), as a day number. */
 int64_t civil_easter(int year);
 /*

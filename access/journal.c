@@ -220,16 +220,18 @@ static int exec_count(struct store *st, const char *sql, int64_t arg, const char
 	return SEUIL_OK;
 }
 
-int journal_purge(struct store *st, int64_t now_ms, struct journal_purge_counts *out, char *err,
-		  size_t errlen)
+int journal_purge(struct store *st, int64_t now_ms, int64_t event_ms, struct journal_purge_counts *out,
+		  char *err, size_t errlen)
 {
 	/* a full scan, once a day, rather than an index every decision would
-	 * write.  Where an office syncs, what it has not acknowledged stays until
-	 * it has; a site without an office still forgets after the retention */
+	 * write.  Where an office syncs (it ever acknowledged, was pulled from or
+	 * tried), what it has not acknowledged stays until it has; a site without
+	 * an office still forgets after the retention */
 	static const char del_events[] =
 		"DELETE FROM events WHERE at_ms < ?1 AND (seq <= coalesce((SELECT CAST(value AS INTEGER)"
 		" FROM sync_state WHERE key = 'acked_seq'), 0)"
-		" OR NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'acked_seq'))";
+		" OR NOT EXISTS (SELECT 1 FROM sync_state"
+		"   WHERE key IN ('acked_seq', 'cursor', 'last_success', 'last_attempt')))";
 	static const char keep_floor[] =
 		"INSERT INTO settings(key, value) SELECT 'seq_floor', coalesce(max(seq), 0) FROM events WHERE true"
 		" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
@@ -260,7 +262,7 @@ int journal_purge(struct store *st, int64_t now_ms, struct journal_purge_counts 
 	    (rc = exec_count(st, del_invites, 0, day, &c.invites, err, errlen)) != SEUIL_OK ||
 	    (rc = exec_count(st, blank_names, vcut, NULL, &blanked, err, errlen)) != SEUIL_OK)
 		goto fail;
-	journal_event_init(&ev, "purge", now_ms);
+	journal_event_init(&ev, "purge", event_ms);
 	snprintf(ev.detail, sizeof(ev.detail), "{\"events\":%lld,\"visitors\":%lld,\"invites\":%lld}",
 		 (long long)c.events, (long long)c.visitors, (long long)c.invites);
 	if ((rc = journal_append_locked(st, &ev, NULL, err, errlen)) != SEUIL_OK)

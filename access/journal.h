@@ -84,10 +84,12 @@ struct journal_purge_counts {
  * visitors created and invites dated more than visitor_retention_days ago.
  * Where an office syncs (an acknowledgement was ever stored), events it has
  * not acknowledged are kept until it has; on a site without an office the
- * retention applies to every event.  One transaction; journals the purge.
+ * retention applies to every event.  One transaction; journals the purge
+ * at event_ms (the real time: now_ms may be a pretend date of a test or of
+ * `seuilctl purge --at`).
  */
-int journal_purge(struct store *st, int64_t now_ms, struct journal_purge_counts *out, char *err,
-		  size_t errlen);
+int journal_purge(struct store *st, int64_t now_ms, int64_t event_ms, struct journal_purge_counts *out,
+		  char *err, size_t errlen);
 
 /*
  * Turns lockdown on or off (setting "lockdown") and journals who did it,

@@ -207,6 +207,20 @@ static int store_upgrade(struct store *st, char *err, size_t errlen)
 	return rc;
 }
 
+static bool journal_mode_is_wal(struct store *st)
+{
+	sqlite3_stmt *stmt;
+	bool wal = false;
+
+	/* reading the mode writes nothing (setting it would) */
+	if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode", -1, &stmt, NULL) != SQLITE_OK)
+		return false;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		wal = strcmp((const char *)sqlite3_column_text(stmt, 0), "wal") == 0;
+	sqlite3_finalize(stmt);
+	return wal;
+}
+
 static int store_configure(struct store *st, char *err, size_t errlen)
 {
 	int rc, version = 0;
@@ -222,10 +236,17 @@ static int store_configure(struct store *st, char *err, size_t errlen)
 		return store_db_error(st, "configuring the database", err, errlen);
 	if ((rc = store_check(st, &version, err, errlen)) != SEUIL_OK)
 		return rc;
-	/* WAL lets the kiosk read while seuil-sync writes; FULL makes every commit
-	 * (a journal append) durable before the next decision */
-	if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(st->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK)
+	/* FULL makes every commit (a journal append) durable before the next decision */
+	if (sqlite3_exec(st->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK)
+		return store_db_error(st, "configuring the database", err, errlen);
+	if (version == STORE_SCHEMA_VERSION && journal_mode_is_wal(st)) {
+		/* nothing to write: a read-only file or a full disk can still be read,
+		 * so a door still decides and staff can still look */
+		st->schema_version = version;
+		return SEUIL_OK;
+	}
+	/* WAL lets the kiosk read while seuil-sync writes */
+	if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK)
 		return store_db_error(st, "configuring the database", err, errlen);
 	rc = store_begin(st, err, errlen);
 	if (rc != SEUIL_OK)
@@ -255,7 +276,7 @@ int store_open(const char *path, unsigned flags, struct store **out, char *err, 
 		if (errno != ENOENT || !(flags & STORE_CREATE))
 			return err_set(err, errlen, errno == ENOENT ? SEUIL_ERR_NOT_FOUND : SEUIL_ERR_IO,
 				       "cannot open database %s: %s%s", path, strerror(errno),
-				       errno == ENOENT ? " (run 'seuilctl init' first)" : "");
+				       errno == ENOENT ? " (create it first: seuilctl init, or seuil-office import)" : "");
 		oflags |= SQLITE_OPEN_CREATE;
 	} else if (!S_ISREG(sb.st_mode)) {
 		return err_set(err, errlen, SEUIL_ERR_INVALID, "database %s is not a regular file", path);

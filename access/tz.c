@@ -165,7 +165,7 @@ static bool rule_parse(const char *s, struct tz_rule *r)
 static int64_t rule_day(const struct tz_rule_date *d, int year)
 {
 	int64_t jan1 = civil_to_days((struct civil_date){ year, 1, 1 });
-	bool leap = civil_valid(year, 2, 29);
+	bool leap = civil_days_in_month(year, 2) == 29;
 
 	if (d->kind == 'J')
 		return jan1 + d->a - 1 + (leap && d->a >= 60);
@@ -175,9 +175,7 @@ static int64_t rule_day(const struct tz_rule_date *d, int year)
 	int64_t first = civil_to_days((struct civil_date){ year, d->a, 1 });
 	int wd_sun = (civil_weekday(first) + 1) % 7; /* 0 = Sunday */
 	int64_t day = first + (d->c - wd_sun + 7) % 7 + 7 * (d->b - 1);
-	int month_len = 31;
-	while (!civil_valid(year, d->a, month_len))
-		month_len--;
+	int month_len = civil_days_in_month(year, d->a);
 	while (day >= first + month_len)
 		day -= 7;
 	return day;

@@ -60,6 +60,9 @@ int cli_parse_at(struct store *st, const char *text, int64_t *ms)
 		return cli_fail("\"%s\" is not an ISO 8601 instant (e.g. 2026-11-27T08:00:00Z)", text);
 	if (!has_offset && store_site_local_to_utc(st, s, &s, err, sizeof(err)) != SEUIL_OK)
 		return cli_fail("%s", err);
+	/* local dates must stay four-digit years whatever the zone */
+	if (s < 86400 || s > 253402128000)
+		return cli_fail("\"%s\" is out of range (1970-01-02 to 9999-12-30)", text);
 	*ms = s * 1000;
 	return CLI_OK;
 }

@@ -19,6 +19,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* mkdir -p, mode 0750 */
+static int make_folders(char *path)
+{
+	for (char *p = path + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0750) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(path, 0750) != 0 && errno != EEXIST ? -1 : 0;
+}
+
 static const char init_usage[] =
 	"usage: seuilctl init [--db PATH] [--device ID]\n"
 	"Creates the database (and its folder) or migrates an older one to the\n"
@@ -42,8 +56,8 @@ int cmd_init(int argc, char **argv)
 	if (optind < argc)
 		return cli_fail("init takes no arguments (see --help)");
 	snprintf(dir, sizeof(dir), "%s", cli_db_path());
-	/* create the parent folder, as an installer expects of a first run */
-	if (mkdir(dirname(dir), 0750) != 0 && errno != EEXIST)
+	/* create the parent folders, as an installer expects of a first run */
+	if (make_folders(dirname(dir)) != 0)
 		return cli_fail("cannot create the folder of %s: %s", cli_db_path(), strerror(errno));
 	if ((rc = cli_open(STORE_CREATE, &st)) != CLI_OK)
 		return rc;

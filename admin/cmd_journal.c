@@ -144,7 +144,7 @@ int cmd_purge(int argc, char **argv)
 		store_free(st);
 		return rc;
 	}
-	rc = journal_purge(st, now, &c, err, sizeof(err));
+	rc = journal_purge(st, now, clock_wall_ms(), &c, err, sizeof(err));
 	store_free(st);
 	if (rc != SEUIL_OK)
 		return cli_fail("%s", err);

@@ -631,7 +631,7 @@ static void test_store__journal_purge_keeps_three_months(void **state)
 	for (size_t i = 0; i < 3; i++)
 		last = append_at(st, newer[i]);
 	acknowledge(f->path, last);
-	assert_int_equal(journal_purge(st, ms("2026-06-15T12:00:00Z"), &c, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(journal_purge(st, ms("2026-06-15T12:00:00Z"), ms("2026-06-15T12:00:00Z"), &c, err, sizeof(err)), SEUIL_OK);
 	assert_int_equal(c.events, 2);
 	assert_int_equal(journal_list(st, 0, walk_event, &w, err, sizeof(err)), SEUIL_OK);
 	assert_int_equal(w.n, 3 + 1); /* the newer ones and the purge's own event */
@@ -639,7 +639,7 @@ static void test_store__journal_purge_keeps_three_months(void **state)
 	append_at(st, "2026-02-28T11:59:59Z");
 	last = append_at(st, "2026-02-28T12:00:01Z");
 	acknowledge(f->path, last);
-	assert_int_equal(journal_purge(st, ms("2026-05-31T12:00:00Z"), &c, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(journal_purge(st, ms("2026-05-31T12:00:00Z"), ms("2026-05-31T12:00:00Z"), &c, err, sizeof(err)), SEUIL_OK);
 	assert_int_equal(c.events, 1);
 	/* sequence numbers never go back, even after a purge */
 	after = append_at(st, "2026-06-16T00:00:00Z");
@@ -659,7 +659,7 @@ static void test_store__journal_purge_keeps_unacknowledged(void **state)
 
 	append_at(st, "2025-02-01T00:00:00Z");
 	acknowledge(f->path, first);
-	assert_int_equal(journal_purge(st, ms("2026-06-15T12:00:00Z"), &c, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(journal_purge(st, ms("2026-06-15T12:00:00Z"), ms("2026-06-15T12:00:00Z"), &c, err, sizeof(err)), SEUIL_OK);
 	assert_int_equal(c.events, 1);
 	assert_int_equal(store_summarize(st, &s, err, sizeof(err)), SEUIL_OK);
 	assert_int_equal(s.events, 2);  /* the unacknowledged one and the purge */
@@ -680,16 +680,32 @@ static void test_store__journal_purge_without_office(void **state)
 	append_at(st, "2026-01-01T00:00:00Z");
 	last = append_at(st, "2026-02-01T00:00:00Z");
 	append_at(st, "2026-06-01T00:00:00Z");
-	assert_int_equal(journal_purge(st, ms("2026-06-15T12:00:00Z"), &c, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(journal_purge(st, ms("2026-06-15T12:00:00Z"), ms("2026-06-15T12:00:00Z"), &c, err, sizeof(err)), SEUIL_OK);
 	assert_int_equal(c.events, 2);
 	assert_int_equal(store_summarize(st, &s, err, sizeof(err)), SEUIL_OK);
 	assert_int_equal(s.events, 2); /* June's and the purge's own */
 	/* a shorter retention setting is honoured */
 	assert_int_equal(store_setting_set(st, "event_retention_months", "1", err, sizeof(err)), SEUIL_OK);
-	assert_int_equal(journal_purge(st, ms("2026-07-15T12:00:00Z"), &c, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(journal_purge(st, ms("2026-07-15T12:00:00Z"), ms("2026-07-15T12:00:00Z"), &c, err, sizeof(err)), SEUIL_OK);
 	assert_int_equal(c.events, 1); /* June's; the first purge's event is exactly one month old */
 	after = append_at(st, "2026-07-16T00:00:00Z");
 	assert_true(after > last);
+	store_free(st);
+}
+
+/* a kiosk that pulled from an office but never pushed an event keeps what it has not sent */
+static void test_store__journal_purge_after_a_pull_only(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = open_store(f->path, STORE_CREATE);
+	struct journal_purge_counts c = { -1, -1, -1 };
+	char err[256] = "";
+
+	sql_exec(f->path, "INSERT INTO sync_state(key, value) VALUES ('cursor', '12')");
+	append_at(st, "2026-01-01T00:00:00Z");
+	assert_int_equal(journal_purge(st, ms("2027-04-01T00:00:00Z"), ms("2027-04-01T00:00:00Z"), &c, err,
+				       sizeof(err)), SEUIL_OK);
+	assert_int_equal(c.events, 0);
 	store_free(st);
 }
 
@@ -737,6 +753,7 @@ int main(void)
 		T(test_store__journal_purge_keeps_three_months),
 		T(test_store__journal_purge_keeps_unacknowledged),
 		T(test_store__journal_purge_without_office),
+		T(test_store__journal_purge_after_a_pull_only),
 		T(test_store__journal_event_json),
 	};
 #undef T

@@ -141,7 +141,7 @@ static void test_visitors__retention_forgets_names(void **state)
 
 	assert_int_equal(visitor_checkin(st, &v, T0, NULL, err, sizeof(err)), SEUIL_OK);
 	/* 31 days later (default retention 30 days): the record goes, the name too */
-	assert_int_equal(journal_purge(st, T0 + 31LL * 86400000, &c, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(journal_purge(st, T0 + 31LL * 86400000, T0 + 31LL * 86400000, &c, err, sizeof(err)), SEUIL_OK);
 	assert_int_equal(c.visitors, 1);
 	assert_int_equal(journal_list(st, 0, grab_event, &g, err, sizeof(err)), SEUIL_OK);
 	assert_int_equal(g.n, 2); /* the check-in event stays (three months), the purge's own */
