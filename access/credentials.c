@@ -37,7 +37,7 @@ int credential_enroll(struct store *st, const char *uid_text, const char *person
 		return rc;
 	if ((valid_from != NULL && !civil_parse_date(valid_from, &d)) ||
 	    (valid_until != NULL && !civil_parse_date(valid_until, &d)))
-		return err_set(err, errlen, SEUIL_ERR_INVALID, "dates are written YYYY-MM-DD");
+		return err_set(err, errlen, SEUIL_ERR_INVALID, "not a date: dates are real days written YYYY-MM-DD");
 	if (valid_from != NULL && valid_until != NULL && strcmp(valid_from, valid_until) > 0)
 		return err_set(err, errlen, SEUIL_ERR_INVALID, "valid_from is after valid_until");
 	if ((rc = store_begin(st, err, errlen)) != SEUIL_OK)

@@ -104,6 +104,11 @@ static int read_header(struct cimport *c)
 		return cbad(c, "more than %d columns", CSV_COLUMNS_MAX);
 	for (int i = 0; i < c->nfields; i++) {
 		int k;
+		/* spreadsheets export empty trailing columns: their cells are ignored */
+		if (c->fields[i][0] == '\0') {
+			c->map[i] = -1;
+			continue;
+		}
 		for (k = 0; k < COL_COUNT; k++) {
 			if (strcasecmp(c->fields[i], col_names[k]) == 0)
 				break;
@@ -157,6 +162,10 @@ static int import_row(struct cimport *c)
 	snprintf(path, sizeof(path), "line %ld", c->record_line);
 	if (c->too_wide || c->nfields > c->ncols)
 		return cbad(c, "more fields than the header has columns");
+	for (int i = 0; i < c->nfields; i++) {
+		if (c->map[i] < 0 && c->fields[i][0] != '\0')
+			return cbad(c, "a value in column %d, which has no name in the header", i + 1);
+	}
 	p.id = field(c, COL_PERSON);
 	p.name = field(c, COL_NAME);
 	if (p.id == NULL)
@@ -228,6 +237,14 @@ static void on_record(int term, void *ctx)
 	free_fields(c);
 }
 
+/* libcsv's messages speak of its options; say what is wrong in the file */
+static const char *csv_problem(struct csv_parser *parser)
+{
+	if (csv_error(parser) == CSV_EPARSE)
+		return "a quoted field is not closed, or a quote stands inside an unquoted field";
+	return csv_strerror(csv_error(parser));
+}
+
 static unsigned char detect_delimiter(const char *buf, size_t len)
 {
 	size_t commas = 0, semis = 0, tabs = 0;
@@ -280,7 +297,7 @@ int directory_import_csv(struct store *st, const char *buf, size_t len, unsigned
 			c.record_line = c.line;
 		if (csv_parse(&parser, buf + off, n, on_field, on_record, &c) != n) {
 			c.rc = err_set(err, errlen, SEUIL_ERR_INVALID, "line %ld: %s", c.line,
-				       csv_strerror(csv_error(&parser)));
+				       csv_problem(&parser));
 			break;
 		}
 		off += n;
@@ -289,7 +306,7 @@ int directory_import_csv(struct store *st, const char *buf, size_t len, unsigned
 	}
 	if (c.rc == SEUIL_OK && csv_fini(&parser, on_field, on_record, &c) != 0)
 		c.rc = err_set(err, errlen, SEUIL_ERR_INVALID, "line %ld: %s", c.record_line,
-			       csv_strerror(csv_error(&parser)));
+			       csv_problem(&parser));
 	free_fields(&c);
 	csv_free(&parser);
 	if (c.rc == SEUIL_OK && !c.header_done)

@@ -187,11 +187,17 @@ int cmd_revoke(int argc, char **argv)
 	int opt, done = -1, rc;
 
 	while ((opt = cli_getopt(argc, argv, "h", opts, revoke_usage, &done)) != -1) {
+		const char *chosen = NULL;
 		switch (opt) {
 		case 'u': uid = optarg; break;
-		case 'l': status = "lost"; break;
-		case 'b': status = "blocked"; break;
-		case 'r': status = "active"; break;
+		case 'l': chosen = "lost"; break;
+		case 'b': chosen = "blocked"; break;
+		case 'r': chosen = "active"; break;
+		}
+		if (chosen != NULL) {
+			if (strcmp(status, "revoked") != 0 && strcmp(status, chosen) != 0)
+				return cli_fail("--lost, --blocked and --restore exclude each other");
+			status = chosen;
 		}
 	}
 	if (done >= 0)

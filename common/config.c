@@ -135,6 +135,7 @@ int config_log_level(const char *name)
 }
 
 struct parse {
+	bool seen[sizeof(keys) / sizeof(keys[0])]; /* a key given twice is refused */
 	struct seuil_config *cfg;
 	char msg[256];  /* why the first refused line was refused */
 	int msg_line;
@@ -213,6 +214,12 @@ static int on_value(void *user, const char *section, const char *name, const cha
 		known_section = true;
 		if (strcmp(keys[i].name, name) != 0)
 			continue;
+		if (p->seen[i]) {
+			if (p->msg[0] == '\0')
+				snprintf(p->msg, sizeof(p->msg), "[%s] %s is given twice", section, name);
+			return 0;
+		}
+		p->seen[i] = true;
 		if (set_value(&keys[i], p->cfg, value, why, sizeof(why)))
 			return 1;
 		if (p->msg[0] == '\0')

@@ -324,29 +324,56 @@ int office_cmd_devices(struct office_cli *cli, int argc, char **argv)
 /* ---- command, invite --------------------------------------------------- */
 
 static const char command_usage[] =
-	"usage: seuil-office command DEVICE sync_now\n"
-	"       seuil-office command DEVICE lockdown on|off\n"
-	"       seuil-office command DEVICE unlock_for SECONDS\n"
+	"usage: seuil-office command [--force] DEVICE sync_now\n"
+	"       seuil-office command [--force] DEVICE lockdown on|off\n"
+	"       seuil-office command [--force] DEVICE unlock_for SECONDS\n"
 	"Queues a command for the kiosk DEVICE, which fetches it at its next sync,\n"
 	"runs it once and acknowledges it.  unlock_for holds the door released for\n"
-	"SECONDS (1 to 43200; 0 ends it).  Prints the command's id.\n";
+	"SECONDS (1 to 43200; 0 ends it).  Prints the command's id.  A DEVICE that\n"
+	"never synced (see `devices`) is refused unless --force: a typo must not\n"
+	"leave a lockdown waiting for a kiosk that does not exist.\n";
+
+struct known_device {
+	const char *id;
+	bool found;
+};
+
+static int find_device(const struct office_device *dev, void *ctx)
+{
+	struct known_device *k = ctx;
+
+	if (strcmp(dev->id, k->id) == 0)
+		k->found = true;
+	return 0;
+}
 
 int office_cmd_command(struct office_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { "force", no_argument, NULL, 'f' },
+					      { NULL, 0, NULL, 0 } };
 	struct store *st;
 	char err[512] = "";
 	int64_t id = 0;
-	int done = -1, rc;
+	int done = -1, rc, opt;
+	bool force = false;
 
-	while (next_opt(argc, argv, opts, command_usage, &done) != -1)
-		;
+	while ((opt = next_opt(argc, argv, opts, command_usage, &done)) != -1) {
+		if (opt == 'f')
+			force = true;
+	}
 	if (done >= 0)
 		return done;
 	if (argc - optind < 2 || argc - optind > 3)
 		return office_fail("command takes DEVICE COMMAND [ARGUMENT] (see --help)");
 	if ((rc = open_db(cli, 0, &st)) != OFFICE_EXIT_OK)
 		return rc;
+	/* a mistyped kiosk would wait for a lockdown that never comes */
+	struct known_device k = { argv[optind], false };
+	if (office_devices_list(st, find_device, &k, err, sizeof(err)) != SEUIL_OK || (!k.found && !force)) {
+		store_free(st);
+		return office_fail("%s", err[0] ? err : "no kiosk has synced as this device yet: check the name "
+							"with `seuil-office devices`, or queue it anyway with --force");
+	}
 	rc = office_command_add(st, argv[optind], argv[optind + 1], argc - optind == 3 ? argv[optind + 2] : NULL,
 				clock_wall_ms(), &id, err, sizeof(err));
 	store_free(st);

@@ -184,6 +184,8 @@ check "command entree-1 lockdown on" o command entree-1 lockdown on
 id=$(cat "$tmp/out")
 expect_exit "command with a bad argument is refused (2)" 2 o command entree-1 unlock_for 99999
 expect_exit "an unknown command is refused (2)" 2 o command entree-1 reboot
+expect_exit "a command for a kiosk that never synced is refused (2)" 2 o command entree-l lockdown on
+check "unless --force" o command --force entree-9 sync_now
 call GET /v1/commands
 json_is "GET /v1/commands shows it" "j['commands'][0]['id'] == $id and j['commands'][0]['command'] == 'lockdown' and j['commands'][0]['arg'] == 'on'"
 call GET /v1/commands "" entree-2

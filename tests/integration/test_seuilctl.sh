@@ -123,6 +123,11 @@ check "the database is unchanged by the refused imports" cmp -s "$tmp/before" "$
 printf 'person;name;tenant;uid;status\np-a;Alex Morin;scop-btp;04:11:11:11;active\np-a;Alex Morin;scop-btp;04222222;lost\n' >"$tmp/ok.csv"
 check "semicolon CSV imports" "$ctl" import "$tmp/ok.csv"
 expect_exit "CSV badge opens" 0 "$ctl" decide --uid 04111111 --at 2026-11-27T08:00:00Z
+printf 'person,name,tenant,uid,,\r\np-c,Chris Roy,scop-btp,04333333,,\r\n' >"$tmp/spreadsheet.csv"
+check "a spreadsheet's empty trailing columns and CRLF are fine" "$ctl" import "$tmp/spreadsheet.csv"
+printf 'person,name,,uid\np-d,Dana,oops,04444444\n' >"$tmp/unnamed.csv"
+expect_exit "a value under a column with no name is refused" 2 "$ctl" import "$tmp/unnamed.csv"
+expect_exit "--lost and --blocked together are refused" 2 "$ctl" revoke --uid 04333333 --lost --blocked
 check "import --replace with the example" "$ctl" import --replace "$tmp/example.json"
 expect_exit "a person absent from the file is gone" 1 "$ctl" decide --uid 04111111 --at 2026-11-27T08:00:00Z
 out_has "unknown_credential after replace" '"reason":"unknown_credential"'

@@ -132,6 +132,7 @@ static void test_config__refusals_name_the_line(void **state)
 		       "longer than 63");
 	expect_refused("[device\nid = x\n", ":1:");
 	expect_refused("[log]\nlevel = verbose\n", "not one of: error warning info debug");
+	expect_refused("[door]\nheld_open_s = 30\nheld_open_s = 40\n", ":3: [door] held_open_s is given twice");
 }
 
 static void test_config__missing_file(void **state)
