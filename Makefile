@@ -29,7 +29,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS_ALL) $(PKGS_KIOSK))
 KIOSK_LIBS = $(shell pkg-config --libs $(PKGS_KIOSK))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS_ALL)) $(CSV_LIBS) -lpthread -lm
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Icommon -Iaccess -Ifirmware-glue -Ifirmware-glue/sim -Ikiosk -Isync -Isync/office -MMD -MP $(PKG_CFLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSEUIL_LOCALEDIR='"$(PREFIX)/share/locale"' $(WARN) $(CFLAGS) -Icommon -Iaccess -Ifirmware-glue -Ifirmware-glue/sim -Ikiosk -Isync -Isync/office -MMD -MP $(PKG_CFLAGS)
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDSAN := -fsanitize=address,undefined
@@ -158,6 +158,10 @@ install: all
 	install -m 0644 docs/*.md dist/seuil.conf.example dist/office.conf.example \
 		$(DESTDIR)$(PREFIX)/share/doc/seuil/
 	install -m 0644 dist/examples/* $(DESTDIR)$(PREFIX)/share/doc/seuil/examples/
+	for mo in $(CATALOGS); do \
+		lang=$$(basename $$(dirname $$(dirname $$mo))); \
+		install -D -m 0644 $$mo $(DESTDIR)$(PREFIX)/share/locale/$$lang/LC_MESSAGES/seuil.mo; \
+	done
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
