@@ -421,6 +421,18 @@ static int check_visitor(struct store *st, const struct when *w, struct access_d
 static int decide_in_snapshot(struct store *st, const struct access_request *req,
 			      struct access_decision *out, char *err, size_t errlen);
 
+int access_door_check(struct store *st, const char *door, char *err, size_t errlen)
+{
+	struct access_decision d;
+	bool started = store_read_begin(st);
+	int rc = refresh_cache(st, err, errlen);
+
+	if (rc == SEUIL_OK)
+		rc = find_door(st, door, &d, err, errlen);
+	store_read_end(st, started);
+	return rc;
+}
+
 int access_decide(struct store *st, const struct access_request *req, struct access_decision *out,
 		  char *err, size_t errlen)
 {

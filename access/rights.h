@@ -80,6 +80,12 @@ int access_decide(struct store *st, const struct access_request *req, struct acc
 		  char *err, size_t errlen);
 
 /*
+ * SEUIL_OK when door (NULL or "" for the first door) is in the directory,
+ * else SEUIL_ERR_NOT_FOUND with a message: for checks at start-up.
+ */
+int access_door_check(struct store *st, const char *door, char *err, size_t errlen);
+
+/*
  * The keyed hash (libsodium generichash, key from the store's settings)
  * of a normalized credential, as hex into out.  The journal keeps this
  * instead of the identifier of a card it does not know.

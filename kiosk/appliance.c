@@ -142,9 +142,19 @@ static int decide_uid(struct appliance *app, const char *uid, struct access_deci
 	req.identifier = uid;
 	req.now_ms = clock_wall_ms();
 	if (access_decide(app->st, &req, &d, err, sizeof(err)) != SEUIL_OK) {
-		/* no decision: the door stays shut and the person is told no */
+		/* no decision: the door stays shut, the person is told no, and the
+		 * journal (so the office) learns why */
+		struct journal_event ev;
+		char jerr[256] = "";
 		log_error("no decision for card %s: %s", shown, err);
 		door_input(app, DOOR_IN_DENY, true, 0);
+		journal_event_init(&ev, "fault", req.now_ms);
+		snprintf(ev.door, sizeof(ev.door), "%s", app->cfg->door);
+		snprintf(ev.reason, sizeof(ev.reason), "no_decision");
+		snprintf(ev.detail, sizeof(ev.detail), "%s", err);
+		if (journal_append(app->st, &ev, NULL, jerr, sizeof(jerr)) != SEUIL_OK)
+			log_error("cannot journal the fault: %s", jerr);
+		app->last_write = clock_mono_ms();
 		return SEUIL_ERR_INVALID;
 	}
 	/* the door first, the journal right after */
@@ -317,6 +327,13 @@ static int open_parts(struct appliance *app, const char *db_path)
 	if (store_open(db_path, STORE_MANUAL_CHECKPOINT, &app->st, err, sizeof(err)) != SEUIL_OK) {
 		log_error("%s", err);
 		return 2;
+	}
+	if (access_door_check(app->st, app->cfg->door, err, sizeof(err)) != SEUIL_OK) {
+		/* keep running: a sync may bring the door; until then every badge is refused */
+		log_error("%s: every badge will be refused until the directory has this door "
+			  "(check [device] door in the configuration)", err);
+		sd_notifyf(0, "STATUS=door %s not in the directory", app->cfg->door);
+		err[0] = '\0';
 	}
 	if (app->cfg->device_id[0] != '\0' &&
 	    store_setting_set(app->st, "device_id", app->cfg->device_id, err, sizeof(err)) != SEUIL_OK) {

@@ -235,6 +235,21 @@ start_seuil
 what="restart after a crash: first thing, relay off"; expect wait_for "$tmp/door.log" "relay off" 2 "$n"
 kill -TERM "$seuil_pid"; wait "$seuil_pid"; seuil_pid=
 
+# a door id missing from the directory: said at start, every badge refused, the fault journaled
+sed 's/^door = entree$/door = nosuchdoor/' "$tmp/seuil.conf" >"$tmp/bad-door.conf"
+m=$(lines "$tmp/seuil.log")
+"$build/seuil" --headless --config "$tmp/bad-door.conf" 2>>"$tmp/seuil.log" &
+seuil_pid=$!
+what="a missing door is reported at start"; expect wait_for "$tmp/seuil.log" 'unknown door "nosuchdoor"' 5 "$m"
+wait_for "$tmp/seuil.log" "reader connected" 5 "$m"
+n=$(lines "$tmp/door.log")
+reader insert 04A1B2C3D4E5F6
+what="a badge is refused at an unknown door"; expect wait_for "$tmp/door.log" "led red" 2 "$n"
+sleep 0.3
+what="and the fault is journaled"; expect test "$("$ctl" events | grep -c '"kind":"fault"')" -ge 1
+reader remove
+kill -TERM "$seuil_pid"; wait "$seuil_pid"; seuil_pid=
+
 # libnfc's own tool sees the card on the emulator
 reader insert 04A1B2C3D4E5F6
 out=$(LIBNFC_DEFAULT_DEVICE="pn532_uart:$tmp/pn532" timeout 20 nfc-list 2>&1)
