@@ -18,8 +18,11 @@
  * goes mute between two polls would hang that wait; a cheap command with
  * a finite timeout (the probe) precedes every poll that follows a pause,
  * which leaves only the microseconds between back-to-back polls.  Should
- * the thread hang anyway, its heartbeat stops and the service watchdog
- * restarts the process; reader_stop() gives up on it after STOP_JOIN_MS.
+ * the thread hang there anyway, the watch thread (or reader_stop()) cuts
+ * the serial line under libnfc (reader_tty.h), which ends the wait with an
+ * error; a USB reader that hangs stops the heartbeat instead, the service
+ * watchdog restarts the process, and reader_stop() gives up on it after
+ * STOP_JOIN_MS.
  * Two smaller ones: an abort that lands while libnfc is not waiting for an
  * answer is lost (the poll then ends on its own, within its period) and
  * leaks one pipe descriptor inside libnfc; and libnfc's descriptors (the
@@ -48,6 +51,7 @@
 #include "log.h"
 #include "reader.h"
 #include "reader_track.h"
+#include "reader_tty.h"
 
 #define DEFAULT_POLL_PERIOD_MS 150
 #define DEFAULT_PRESENT_CHECK_MS 100
@@ -63,8 +67,9 @@
 #define BEAT_SLICE_MS 250         /* pauses are cut in slices so that the heartbeat stays fresh */
 #define FORGET_MIN_MS 2000        /* a held card unseen this long is reported again */
 #define CLOSE_TIMEOUT_MS 100     /* NP_TIMEOUT_COMMAND for the farewell commands of nfc_close() */
-#define STUCK_AFTER_MS 2000       /* an aborted poll still running this long is reported stuck */
+#define STUCK_AFTER_MS 1000       /* an aborted poll still running this long has its line cut */
 #define STOP_JOIN_MS 3000         /* reader_stop() gives up on a thread stuck in libnfc */
+#define STOP_CUT_MS 300           /* ... and cuts its serial line if it has not stopped by then */
 #define TAP_RESERVE 8             /* events' worth of pipe kept for taps */
 
 _Static_assert(sizeof(struct reader_event) <= PIPE_BUF, "events must be written atomically");
@@ -89,6 +94,7 @@ struct reader {
 	/* under lock */
 	bool stopping;
 	nfc_device *abortable; /* the open device, while nfc_abort_command() may be called on it */
+	int tty_fd;            /* libnfc's descriptor of its serial line, or -1; valid while abortable is set */
 	bool polling;          /* the reader thread is in nfc_initiator_poll_target() */
 	bool poll_aborted;     /* ... and nfc_abort_command() was called for this poll */
 	bool stuck_reported;   /* ... and even that did not bring it back */
@@ -236,9 +242,23 @@ static nfc_device *device_open(struct reader *r, nfc_context *ctx, char *why, si
 
 static void device_publish(struct reader *r, nfc_device *dev)
 {
+	int fd = dev != NULL ? reader_tty_find(nfc_device_get_connstring(dev)) : -1;
+
 	pthread_mutex_lock(&r->lock);
 	r->abortable = dev;
+	r->tty_fd = fd;
 	pthread_mutex_unlock(&r->lock);
+}
+
+/* Ends a wait libnfc cannot end itself; r->lock held. False when there is no line to cut. */
+static bool cut_line(struct reader *r)
+{
+	int fd = r->tty_fd;
+
+	if (r->abortable == NULL || fd < 0)
+		return false;
+	r->tty_fd = -1;
+	return reader_tty_cut(fd, r->thread);
 }
 
 /* Reports the loss once, then closes the device (nothing may abort it any more). */
@@ -343,6 +363,13 @@ static void *reader_main(void *arg)
 	char why[sizeof(ev.detail)];
 
 	pthread_setname_np(pthread_self(), "seuil-reader");
+	{
+		sigset_t wake;
+
+		sigemptyset(&wake);
+		sigaddset(&wake, reader_tty_signal());
+		pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
+	}
 	reader_track_init(&track, r->forget_ms);
 	while (!stop_requested(r)) {
 		beat(r);
@@ -437,6 +464,10 @@ static void *watch_main(void *arg)
 				nfc_abort_command(r->abortable);
 		} else if (clock_mono_ms() < r->poll_deadline_ms + STUCK_AFTER_MS) {
 			wait_until(r, r->poll_deadline_ms + STUCK_AFTER_MS);
+		} else if (cut_line(r)) {
+			log_warn("reader: the reader thread is stuck in libnfc (no ACK from a mute reader); "
+				 "cutting its serial line");
+			r->poll_deadline_ms = clock_mono_ms();
 		} else {
 			log_error("reader: the reader thread is stuck in libnfc (no ACK from a mute reader); "
 				  "its heartbeat stops until the device goes away");
@@ -513,6 +544,7 @@ int reader_start(const struct reader_config *cfg, struct reader **out, char *err
 	if (r == NULL)
 		return err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory starting the reader");
 	r->ev_read = r->ev_write = -1;
+	r->tty_fd = -1;
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -543,7 +575,8 @@ int reader_start(const struct reader_config *cfg, struct reader **out, char *err
 	atomic_store(&r->heartbeat_ms, clock_mono_ms());
 	atomic_store(&r->connected, false);
 
-	/* the threads take no signal: the main loop's handlers stay the only ones */
+	/* the threads take no signal but the reader's wake-up: the main loop's handlers stay the only ones */
+	reader_tty_signal();
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	rc = pthread_create(&r->watch, NULL, watch_main, r);
@@ -569,9 +602,22 @@ fail:
 	return rc;
 }
 
-void reader_stop(struct reader *r)
+static int join_within(pthread_t thread, int ms)
 {
 	struct timespec deadline;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += ms / 1000;
+	deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	return pthread_timedjoin_np(thread, NULL, &deadline);
+}
+
+void reader_stop(struct reader *r)
+{
 	int rc;
 
 	if (r == NULL)
@@ -585,14 +631,15 @@ void reader_stop(struct reader *r)
 	pthread_cond_broadcast(&r->cond);
 	pthread_mutex_unlock(&r->lock);
 
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += STOP_JOIN_MS / 1000;
-	deadline.tv_nsec += (long)(STOP_JOIN_MS % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
+	rc = join_within(r->thread, STOP_CUT_MS);
+	if (rc != 0) {
+		pthread_mutex_lock(&r->lock);
+		if (cut_line(r))
+			log_warn("reader: the reader thread did not stop within %d ms; cutting its serial line",
+				 STOP_CUT_MS);
+		pthread_mutex_unlock(&r->lock);
+		rc = join_within(r->thread, STOP_JOIN_MS - STOP_CUT_MS);
 	}
-	rc = pthread_timedjoin_np(r->thread, NULL, &deadline);
 	pthread_join(r->watch, NULL);
 	if (rc != 0) {
 		/* stuck in libnfc (see the top of this file): it still uses r, which is left to it */

@@ -20,6 +20,7 @@ static const char *const fault_names[] = {
 	[PN532_FAULT_GARBAGE] = "garbage",
 	[PN532_FAULT_MUTE] = "mute",
 	[PN532_FAULT_VANISH] = "vanish",
+	[PN532_FAULT_MUTE_POLL] = "mute-poll",
 };
 
 const char *pn532_fault_name(enum pn532_fault fault)
@@ -134,7 +135,7 @@ int pn532_control_parse(const char *line, size_t len, struct pn532_control *cmd,
 		parsed.verb = PN532_CONTROL_FAULT;
 		if (n != 2)
 			return err_set(err, errlen, SEUIL_ERR_INVALID,
-				       "usage: fault bad-checksum|garbage|mute|vanish|none");
+				       "usage: fault bad-checksum|garbage|mute|mute-poll|vanish|none");
 		for (i = 0; i < sizeof(fault_names) / sizeof(fault_names[0]); i++)
 			if (sim_token_is(&tok[1], fault_names[i]))
 				break;

@@ -46,7 +46,8 @@ enum pn532_fault {
 	PN532_FAULT_BAD_CHECKSUM, /* one-shot: next response frame has a wrong data checksum */
 	PN532_FAULT_GARBAGE,      /* one-shot: next response frame preceded by random bytes */
 	PN532_FAULT_MUTE,         /* until `fault none`: read everything, answer nothing */
-	PN532_FAULT_VANISH        /* close the pty and remove the link, like an unplugged reader */
+	PN532_FAULT_VANISH,       /* close the pty and remove the link, like an unplugged reader */
+	PN532_FAULT_MUTE_POLL     /* until `fault none`: InAutoPoll gets no ACK (libnfc waits for it unbounded) */
 };
 
 struct pn532_control {

@@ -65,6 +65,7 @@ struct pn532_sim {
 	bool fault_bad_checksum;
 	bool fault_garbage;
 	bool fault_mute;
+	bool fault_mute_poll;
 	bool quit;
 	uint32_t rng;
 };
@@ -255,6 +256,10 @@ static void handle_command(struct pn532_sim *sim, const uint8_t *payload, size_t
 		log_debug("fault mute: command dropped");
 		return;
 	}
+	if (sim->fault_mute_poll && len >= 2 && payload[1] == PN532_CMD_IN_AUTO_POLL) {
+		log_debug("fault mute-poll: InAutoPoll dropped");
+		return;
+	}
 	queue_out(sim, ack, pn532_frame_build_ack(ack, sizeof(ack)));
 	pn532_emu_command(sim->emu, payload, len, &reply);
 	apply_reply(sim, &reply, true);
@@ -364,6 +369,7 @@ static void apply_fault(struct pn532_sim *sim, enum pn532_fault fault)
 		sim->fault_bad_checksum = false;
 		sim->fault_garbage = false;
 		sim->fault_mute = false;
+		sim->fault_mute_poll = false;
 		break;
 	case PN532_FAULT_BAD_CHECKSUM:
 		sim->fault_bad_checksum = true;
@@ -373,6 +379,9 @@ static void apply_fault(struct pn532_sim *sim, enum pn532_fault fault)
 		break;
 	case PN532_FAULT_MUTE:
 		sim->fault_mute = true;
+		break;
+	case PN532_FAULT_MUTE_POLL:
+		sim->fault_mute_poll = true;
 		break;
 	case PN532_FAULT_VANISH:
 		if (sim->pty.master_fd >= 0) {

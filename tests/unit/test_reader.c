@@ -858,6 +858,28 @@ static void test_reader__sim_mute_reader(void **state)
 }
 
 /* CPU time of the task named name in this process, in microseconds; -1 when not found. */
+/* libnfc waits for InAutoPoll's ACK with no bound: the watch thread must cut the line */
+static void test_reader__sim_mute_poll(void **state)
+{
+	struct rig *g = rig_ready(state);
+	struct reader_event ev;
+	int64_t t0;
+
+	sim_wait_pending(g, 2000);
+	sim_cmd(g, "fault mute-poll");
+	t0 = clock_mono_ms();
+	expect_event(g, READER_DISCONNECTED, 5000, &ev);
+	print_message("# mute-poll -> READER_DISCONNECTED in %lld ms (%s)\n", (long long)(clock_mono_ms() - t0),
+		      ev.detail);
+	sim_cmd(g, "fault none");
+	expect_event(g, READER_CONNECTED, 5000, &ev);
+	sim_insert(g, UID4, sizeof(UID4));
+	expect_tap(g, UID4, sizeof(UID4), 2000, &ev);
+	print_message("# fault none -> reconnected and tap in %lld ms\n", (long long)(clock_mono_ms() - t0));
+	/* the heartbeat is fresh again */
+	assert_true(clock_mono_ms() - reader_heartbeat(g->reader) < 1000);
+}
+
 static int64_t task_cpu_us(const char *name)
 {
 	char path[300], buf[512];
@@ -930,7 +952,7 @@ static void test_reader__sim_idle_cpu(void **state)
 static void test_reader__sim_stop_is_quick(void **state)
 {
 	struct rig *g = rig_ready(state);
-	int64_t t0, polling, muted;
+	int64_t t0, polling, muted, no_ack;
 
 	/* while a poll is pending */
 	sim_wait_pending(g, 2000);
@@ -953,10 +975,27 @@ static void test_reader__sim_stop_is_quick(void **state)
 	muted = now_us() - t0;
 	g->reader = NULL;
 	sim_cmd(g, "fault none");
-	print_message("# reader_stop: %.1f ms during a pending poll, %.1f ms with a mute reader\n",
-		      (double)polling / 1000.0, (double)muted / 1000.0);
+
+	/* while libnfc waits, unbounded, for the ACK of a poll */
+	assert_int_equal(reader_start(&g->cfg, &g->reader, NULL, 0), SEUIL_OK);
+	{
+		struct reader_event ev;
+
+		expect_event(g, READER_CONNECTED, 3000, &ev);
+		sim_cmd(g, "fault mute-poll");
+		sleep_ms(800);
+	}
+	t0 = now_us();
+	reader_stop(g->reader);
+	no_ack = now_us() - t0;
+	g->reader = NULL;
+	sim_cmd(g, "fault none");
+	print_message("# reader_stop: %.1f ms during a pending poll, %.1f ms with a mute reader, "
+		      "%.1f ms waiting for a poll's ACK\n",
+		      (double)polling / 1000.0, (double)muted / 1000.0, (double)no_ack / 1000.0);
 	assert_true(polling < 1000000);
 	assert_true(muted < 1000000);
+	assert_true(no_ack < 1000000);
 }
 
 int main(void)
@@ -981,6 +1020,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reader__sim_vanish_and_reappear, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_reader__sim_bad_checksum_and_garbage, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_reader__sim_mute_reader, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_reader__sim_mute_poll, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_reader__sim_idle_cpu, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_reader__sim_stop_is_quick, rig_setup, rig_teardown),
 	};
