@@ -109,9 +109,11 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBS)
 	$(CC) $(LDSAN) -o $@ $< $(LIBS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
 # the screens' state machine is pure: its test links it alone, without SDL
-$(BUILD)/tests/test_ui_state: $(BUILD)/obj/tests/unit/test_ui_state.o $(BUILD)/obj/kiosk/ui_state.o $(LIBS)
+# the screens' pure state machine: no SDL, so unit tests link it alone
+UI_PURE := $(call obj,kiosk/ui_state.c kiosk/ui_visitor.c kiosk/ui_staff.c kiosk/ui_keyboard.c)
+$(BUILD)/tests/test_ui_state: $(BUILD)/obj/tests/unit/test_ui_state.o $(UI_PURE) $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDSAN) -o $@ $< $(BUILD)/obj/kiosk/ui_state.o $(LIBS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+	$(CC) $(LDSAN) -o $@ $< $(UI_PURE) $(LIBS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
 $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIBS)
 	@mkdir -p $(dir $@)

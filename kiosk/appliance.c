@@ -46,6 +46,9 @@ struct appliance {
 	int64_t data_version; /* the store's, to notice what other processes wrote */
 	appliance_decision_fn on_decision;
 	void *on_decision_ctx;
+	appliance_capture_fn on_capture;
+	void *on_capture_ctx;
+	bool capturing; /* the next card is handed to on_capture, undecided, the door untouched */
 	bool stop; /* SIGTERM or SIGINT arrived */
 };
 
@@ -131,8 +134,21 @@ static void door_input(struct appliance *app, enum door_input_kind kind, bool ac
 		journal_alarm(app, act.alarms_cleared, "cleared", clock_wall_ms());
 }
 
+static int decide_and_act(struct appliance *app, const char *uid, struct access_decision *out);
+
 /* decide, door, journal for one normalized uid; *out filled when decided */
 static int decide_uid(struct appliance *app, const char *uid, struct access_decision *out)
+{
+	if (app->capturing && app->on_capture != NULL) {
+		/* a card being enrolled at the screen: nothing opens, nothing is decided */
+		app->capturing = false;
+		app->on_capture(uid, app->on_capture_ctx);
+		return SEUIL_ERR_BUSY;
+	}
+	return decide_and_act(app, uid, out);
+}
+
+static int decide_and_act(struct appliance *app, const char *uid, struct access_decision *out)
 {
 	struct access_request req = { .kind = "uid", .door = app->cfg->door };
 	struct access_decision d;
@@ -407,6 +423,17 @@ int appliance_open(const struct seuil_config *cfg, const char *db_path, struct a
 		 cfg->door_backend, cfg->reader_enabled ? (cfg->connstring[0] ? cfg->connstring : "default") : "off");
 	*out = app;
 	return 0;
+}
+
+void appliance_on_capture(struct appliance *app, appliance_capture_fn fn, void *ctx)
+{
+	app->on_capture = fn;
+	app->on_capture_ctx = ctx;
+}
+
+void appliance_capture(struct appliance *app, bool on)
+{
+	app->capturing = on;
 }
 
 void appliance_on_decision(struct appliance *app, appliance_decision_fn fn, void *ctx)

@@ -36,6 +36,14 @@ typedef void (*appliance_decision_fn)(const struct access_decision *d, void *ctx
  * logging why.  cfg must outlive the handle.  One thread only.
  */
 int appliance_open(const struct seuil_config *cfg, const char *db_path, struct appliance **out);
+typedef void (*appliance_capture_fn)(const char *uid_hex, void *ctx);
+/*
+ * While capture is on, the next card (reader or appliance_tap(), which then
+ * returns SEUIL_ERR_BUSY) is handed to fn as normalized hex instead of
+ * being decided: the door does not move.  Capture ends with that card.
+ */
+void appliance_on_capture(struct appliance *app, appliance_capture_fn fn, void *ctx);
+void appliance_capture(struct appliance *app, bool on);
 /* Every decision, reader taps and appliance_tap() alike, is also handed to fn. */
 void appliance_on_decision(struct appliance *app, appliance_decision_fn fn, void *ctx);
 /*

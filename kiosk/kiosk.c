@@ -12,6 +12,7 @@
 #include "appliance.h"
 #include "clock.h"
 #include "err.h"
+#include "kiosk_services.h"
 #include "log.h"
 #include "screens.h"
 #include "store.h"
@@ -44,6 +45,8 @@ struct kiosk {
 	int64_t virtual_ms; /* added to the monotonic clock: a script's waits */
 	int shown_epoch_minute;
 	struct tz *zone; /* the site's, for the clock; NULL: the system's */
+	struct ui_visitor_services *visitor_svc;
+	struct ui_staff_services *staff_svc;
 	/* the watcher thread */
 	SDL_Thread *thread;
 	SDL_mutex *mu;
@@ -66,8 +69,8 @@ static void step(struct kiosk *k, const struct ui_event *ev)
 	ui_step(&k->ui, ev, ui_now(k), &act);
 	if (act.lang_changed)
 		ui_text_set_lang(k->ui.lang);
-	if (act.visitor_requested)
-		log_info("visitor check-in asked for (not there yet)");
+	/* enrolment: the next card is the screen's, and the door does not move */
+	appliance_capture(k->app, k->ui.screen == UI_SCREEN_STAFF && ui_staff_wants_card(&k->ui));
 	if (act.redraw)
 		k->dirty = true;
 	k->ui_deadline = act.next_deadline;
@@ -79,6 +82,14 @@ static void on_decision(const struct access_decision *d, void *ctx)
 	struct ui_event ev = { .kind = UI_EV_BADGE };
 
 	ui_badge_from_decision(d, &ev.badge);
+	step(k, &ev);
+}
+
+static void on_card(const char *uid_hex, void *ctx)
+{
+	struct kiosk *k = ctx;
+	struct ui_event ev = { .kind = UI_EV_CARD, .card = uid_hex };
+
 	step(k, &ev);
 }
 
@@ -115,10 +126,26 @@ static void refresh_info(struct kiosk *k)
 static void draw(struct kiosk *k)
 {
 	refresh_info(k);
-	if (k->ui.screen == UI_SCREEN_RESULT)
-		screen_result_draw(k->g, &k->ui);
-	else
+	switch (k->ui.screen) {
+	case UI_SCREEN_HOME:
 		screen_home_draw(k->g, &k->ui, &k->info);
+		break;
+	case UI_SCREEN_RESULT:
+		screen_result_draw(k->g, &k->ui);
+		break;
+	case UI_SCREEN_CHECKIN:
+		screen_checkin_draw(k->g, &k->ui);
+		break;
+	case UI_SCREEN_CHECKOUT:
+		screen_checkout_draw(k->g, &k->ui);
+		break;
+	case UI_SCREEN_STAFF:
+		screen_staff_draw(k->g, &k->ui);
+		break;
+	case UI_SCREEN_ATTRACT:
+		screen_attract_draw(k->g, &k->ui, &k->info);
+		break;
+	}
 	k->dirty = false;
 }
 
@@ -216,6 +243,19 @@ static void stop_watcher(struct kiosk *k)
 
 /* ---- the interactive loop ---- */
 
+/* the keys the screens understand, by the names scripts use */
+static const char *key_name(SDL_Keycode sym)
+{
+	switch (sym) {
+	case SDLK_ESCAPE: return "escape";
+	case SDLK_BACKSPACE: return "backspace";
+	case SDLK_RETURN:
+	case SDLK_KP_ENTER: return "enter";
+	case SDLK_TAB: return "tab";
+	default: return NULL;
+	}
+}
+
 static bool handle_sdl(struct kiosk *k, const SDL_Event *e)
 {
 	struct ui_event ev = { .kind = UI_EV_TAP };
@@ -236,11 +276,17 @@ static bool handle_sdl(struct kiosk *k, const SDL_Event *e)
 		ev.y = e->button.y;
 		step(k, &ev);
 		break;
-	case SDL_KEYDOWN:
-		if (e->key.keysym.sym == SDLK_ESCAPE) {
-			ev = (struct ui_event){ .kind = UI_EV_KEY, .key = "escape" };
+	case SDL_KEYDOWN: {
+		const char *name = key_name(e->key.keysym.sym);
+		if (name != NULL) {
+			ev = (struct ui_event){ .kind = UI_EV_KEY, .key = name };
 			step(k, &ev);
 		}
+		break;
+	}
+	case SDL_TEXTINPUT:
+		ev = (struct ui_event){ .kind = UI_EV_TEXT, .text = e->text.text };
+		step(k, &ev);
 		break;
 	case SDL_WINDOWEVENT:
 		k->dirty = true;
@@ -275,7 +321,7 @@ static int run_interactive(struct kiosk *k)
 	ui_present(k->g);
 	while (running) {
 		SDL_Event e;
-		struct ui_event tick = { .kind = UI_EV_TICK };
+		struct ui_event tick = { .kind = UI_EV_TICK, .minute_of_day = -1 };
 		time_t t;
 
 		if (SDL_WaitEventTimeout(&e, wait_ms(k))) {
@@ -286,6 +332,7 @@ static int run_interactive(struct kiosk *k)
 		if (!service_door(k))
 			running = false;
 		rearm_watcher(k);
+		tick.minute_of_day = k->info.now.tm_hour * 60 + k->info.now.tm_min;
 		step(k, &tick);
 		t = (time_t)(clock_wall_ms() / 1000);
 		/* every zone's minutes turn together */
@@ -331,7 +378,7 @@ static bool parse_int(const char *s, long lo, long hi, long *out)
 static bool play_line(struct kiosk *k, char *line, const char *dir, char *err, size_t errlen)
 {
 	char *verb = strtok(line, " \t"), *arg = strtok(NULL, ""), *a2;
-	struct ui_event ev = { .kind = UI_EV_TICK };
+	struct ui_event ev = { .kind = UI_EV_TICK, .minute_of_day = k->info.now.tm_hour * 60 + k->info.now.tm_min };
 	long x, y;
 
 	if (arg != NULL)
@@ -346,15 +393,18 @@ static bool play_line(struct kiosk *k, char *line, const char *dir, char *err, s
 	} else if (strcmp(verb, "badge") == 0) {
 		if (arg == NULL || arg[0] == '\0')
 			return err_set(err, errlen, SEUIL_ERR_INVALID, "badge wants a UID in hex"), false;
-		if (appliance_tap(k->app, arg, NULL) != SEUIL_OK) {
+		int rc = appliance_tap(k->app, arg, NULL);
+		if (rc != SEUIL_OK && rc != SEUIL_ERR_BUSY) {
 			/* no decision: the door stayed shut; the person is told so */
 			ev.kind = UI_EV_BADGE;
 			ui_badge_fault(&ev.badge);
 			step(k, &ev);
 		}
 	} else if (strcmp(verb, "type") == 0) {
-		/* no text field on these screens yet: the keys go nowhere */
-		log_debug("script: typed %zu characters", arg != NULL ? strlen(arg) : 0);
+		if (arg == NULL || arg[0] == '\0')
+			return err_set(err, errlen, SEUIL_ERR_INVALID, "type wants some text"), false;
+		ev = (struct ui_event){ .kind = UI_EV_TEXT, .text = arg };
+		step(k, &ev);
 	} else if (strcmp(verb, "key") == 0) {
 		if (arg == NULL || arg[0] == '\0')
 			return err_set(err, errlen, SEUIL_ERR_INVALID, "key wants a name"), false;
@@ -451,7 +501,17 @@ int kiosk_run(const struct seuil_config *cfg, const char *db_path, const struct 
 	if (rc != 0)
 		goto out;
 	appliance_on_decision(k.app, on_decision, &k);
+	appliance_on_capture(k.app, on_card, &k);
 	ui_state_init(&k.ui);
+	k.visitor_svc = kiosk_visitor_services(k.app);
+	k.staff_svc = kiosk_staff_services(k.app);
+	if (k.visitor_svc == NULL || k.staff_svc == NULL) {
+		log_error("out of memory");
+		rc = 2;
+		goto out;
+	}
+	k.ui.visitor_svc = k.visitor_svc;
+	k.ui.staff_svc = k.staff_svc;
 	ui_text_init(NULL, k.ui.lang);
 	if (ui_gfx_open(opt->windowed || scripted, scripted, &k.g, err, sizeof(err)) != SEUIL_OK) {
 		log_error("%s", err);
@@ -462,6 +522,8 @@ int kiosk_run(const struct seuil_config *cfg, const char *db_path, const struct 
 	rc = scripted ? run_script(&k, opt->script, opt->screenshots != NULL ? opt->screenshots : ".")
 		      : run_interactive(&k);
 out:
+	kiosk_visitor_services_free(k.visitor_svc);
+	kiosk_staff_services_free(k.staff_svc);
 	ui_gfx_close(k.g);
 	appliance_close(k.app);
 	tz_free(k.zone);

@@ -35,5 +35,9 @@ struct ui_home_info {
 
 void screen_home_draw(struct ui_gfx *g, const struct ui_state *s, const struct ui_home_info *info);
 void screen_result_draw(struct ui_gfx *g, const struct ui_state *s);
+void screen_checkin_draw(struct ui_gfx *g, const struct ui_state *s);
+void screen_checkout_draw(struct ui_gfx *g, const struct ui_state *s);
+void screen_staff_draw(struct ui_gfx *g, const struct ui_state *s);
+void screen_attract_draw(struct ui_gfx *g, const struct ui_state *s, const struct ui_home_info *info);
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * ui_state.c - the screens' step function and the mapping from a rights
  * decision to what a person reads.  No clock, no SDL, no store: the caller
- * passes the time and the events; drawing lives in screen_*.c.
+ * passes the time and the events; drawing lives in screen_*.c.  Home, the
+ * badge result, idle and attract are here; the visitor flows and staff
+ * mode have their own modules (ui_visitor.c, ui_staff.c), entered from here.
  */
 #include "ui_state.h"
 
@@ -14,6 +16,9 @@ void ui_state_init(struct ui_state *s)
 	s->screen = UI_SCREEN_HOME;
 	s->lang = UI_LANG_FR;
 	s->last_tap_ms = INT64_MIN / 2;
+	s->idle_ms = UI_IDLE_MS;
+	s->attract_ms = UI_ATTRACT_MS;
+	s->minute_of_day = -1;
 }
 
 bool ui_rect_hit(const struct ui_rect *r, int x, int y)
@@ -21,12 +26,20 @@ bool ui_rect_hit(const struct ui_rect *r, int x, int y)
 	return x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h;
 }
 
-static void go_home(struct ui_state *s, struct ui_actions *act)
+void ui_deadline_min(int64_t *deadline, int64_t at)
+{
+	if (at != 0 && (*deadline == 0 || at < *deadline))
+		*deadline = at;
+}
+
+void ui_go_home(struct ui_state *s, struct ui_actions *act)
 {
 	s->screen = UI_SCREEN_HOME;
 	s->result_until = 0;
 	s->notice_until = 0;
 	memset(&s->badge, 0, sizeof(s->badge));
+	ui_visitor_reset(s);
+	ui_staff_reset(s);
 	act->redraw = true;
 }
 
@@ -45,11 +58,34 @@ static void tap_home(struct ui_state *s, int x, int y, int64_t now_ms, struct ui
 		set_lang(s, UI_LANG_FR, act);
 	else if (ui_rect_hit(&UI_HOME_LANG_EN, x, y))
 		set_lang(s, UI_LANG_EN, act);
-	else if (ui_rect_hit(&UI_HOME_VISITOR, x, y)) {
-		act->visitor_requested = true;
-		s->notice_until = now_ms + UI_NOTICE_MS;
-		act->redraw = true;
-	}
+	else if (ui_rect_hit(&UI_HOME_VISITOR, x, y))
+		ui_visitor_checkin(s, now_ms, act);
+	else if (ui_rect_hit(&UI_HOME_LEAVING, x, y))
+		ui_visitor_checkout(s, now_ms, act);
+}
+
+static void tap_result(struct ui_state *s, int x, int y, int64_t now_ms, struct ui_actions *act)
+{
+	bool staff = s->badge.granted && s->badge.staff;
+
+	if (staff && ui_rect_hit(&UI_RESULT_STAFF, x, y))
+		ui_staff_enter(s, now_ms, act);
+	else if (ui_rect_hit(staff ? &UI_RESULT_BACK2 : &UI_RESULT_OK, x, y))
+		ui_go_home(s, act);
+}
+
+static bool is_night(int minute)
+{
+	if (minute < 0)
+		return false;
+	return UI_NIGHT_FROM_MIN > UI_NIGHT_TO_MIN ? minute >= UI_NIGHT_FROM_MIN || minute < UI_NIGHT_TO_MIN
+						   : minute >= UI_NIGHT_FROM_MIN && minute < UI_NIGHT_TO_MIN;
+}
+
+/* screens that hold what a person typed or sees of others: wiped when left alone */
+static bool is_private(enum ui_screen screen)
+{
+	return screen == UI_SCREEN_CHECKIN || screen == UI_SCREEN_CHECKOUT || screen == UI_SCREEN_STAFF;
 }
 
 static void tap(struct ui_state *s, const struct ui_event *ev, int64_t now_ms, struct ui_actions *act)
@@ -65,46 +101,104 @@ static void tap(struct ui_state *s, const struct ui_event *ev, int64_t now_ms, s
 		tap_home(s, ev->x, ev->y, now_ms, act);
 		break;
 	case UI_SCREEN_RESULT:
-		if (ui_rect_hit(&UI_RESULT_OK, ev->x, ev->y))
-			go_home(s, act);
+		tap_result(s, ev->x, ev->y, now_ms, act);
 		break;
+	case UI_SCREEN_CHECKIN:
+	case UI_SCREEN_CHECKOUT:
+		ui_visitor_event(s, ev, now_ms, act);
+		break;
+	case UI_SCREEN_STAFF:
+		ui_staff_event(s, ev, now_ms, act);
+		break;
+	case UI_SCREEN_ATTRACT:
+		/* the touch that wakes the screen does nothing else */
+		ui_go_home(s, act);
+		break;
+	}
+}
+
+/* keys and typed text go to the screen that has a field; escape goes back home */
+static void input(struct ui_state *s, const struct ui_event *ev, int64_t now_ms, struct ui_actions *act)
+{
+	switch (s->screen) {
+	case UI_SCREEN_CHECKIN:
+	case UI_SCREEN_CHECKOUT:
+		ui_visitor_event(s, ev, now_ms, act);
+		break;
+	case UI_SCREEN_STAFF:
+		ui_staff_event(s, ev, now_ms, act);
+		break;
+	case UI_SCREEN_HOME:
+		break;
+	case UI_SCREEN_RESULT:
+	case UI_SCREEN_ATTRACT:
+		if (ev->kind == UI_EV_KEY && ev->key != NULL && strcmp(ev->key, "escape") == 0)
+			ui_go_home(s, act);
+		break;
+	}
+}
+
+static void timers(struct ui_state *s, int64_t now_ms, struct ui_actions *act)
+{
+	if (s->screen == UI_SCREEN_RESULT && now_ms >= s->result_until)
+		ui_go_home(s, act);
+	if (is_private(s->screen) && s->idle_ms > 0 && now_ms - s->last_input_ms >= s->idle_ms)
+		ui_go_home(s, act);
+	if (s->notice_until != 0 && now_ms >= s->notice_until) {
+		s->notice_until = 0;
+		act->redraw = true;
+	}
+	if (s->screen == UI_SCREEN_HOME && s->attract_ms > 0 && is_night(s->minute_of_day) &&
+	    now_ms - s->last_input_ms >= s->attract_ms) {
+		s->screen = UI_SCREEN_ATTRACT;
+		act->redraw = true;
+	} else if (s->screen == UI_SCREEN_ATTRACT && !is_night(s->minute_of_day)) {
+		ui_go_home(s, act);
 	}
 }
 
 void ui_step(struct ui_state *s, const struct ui_event *ev, int64_t now_ms, struct ui_actions *act)
 {
 	memset(act, 0, sizeof(*act));
+	if (ev->kind != UI_EV_TICK && ev->kind != UI_EV_LANG)
+		s->last_input_ms = now_ms;
 	switch (ev->kind) {
 	case UI_EV_TICK:
+		if (ev->minute_of_day >= 0 && ev->minute_of_day < 24 * 60)
+			s->minute_of_day = ev->minute_of_day;
 		break;
 	case UI_EV_TAP:
 		tap(s, ev, now_ms, act);
 		break;
 	case UI_EV_BADGE:
 		/* a badge is answered on every screen: the door has already acted */
+		ui_go_home(s, act);
 		s->screen = UI_SCREEN_RESULT;
 		s->badge = ev->badge;
 		s->result_until = now_ms + UI_RESULT_MS;
-		act->redraw = true;
 		break;
 	case UI_EV_LANG:
 		set_lang(s, ev->lang, act);
 		break;
 	case UI_EV_KEY:
-		if (ev->key != NULL && strcmp(ev->key, "escape") == 0 && s->screen != UI_SCREEN_HOME)
-			go_home(s, act);
+	case UI_EV_TEXT:
+		input(s, ev, now_ms, act);
+		break;
+	case UI_EV_CARD:
+		if (s->screen == UI_SCREEN_STAFF)
+			ui_staff_event(s, ev, now_ms, act);
 		break;
 	}
-	if (s->screen == UI_SCREEN_RESULT && now_ms >= s->result_until)
-		go_home(s, act);
-	if (s->notice_until != 0 && now_ms >= s->notice_until) {
-		s->notice_until = 0;
-		act->redraw = true;
-	}
+	timers(s, now_ms, act);
 	if (s->screen == UI_SCREEN_RESULT)
-		act->next_deadline = s->result_until;
-	else if (s->notice_until != 0)
-		act->next_deadline = s->notice_until;
+		ui_deadline_min(&act->next_deadline, s->result_until);
+	ui_deadline_min(&act->next_deadline, s->notice_until);
+	if (is_private(s->screen) && s->idle_ms > 0)
+		ui_deadline_min(&act->next_deadline, s->last_input_ms + s->idle_ms);
+	if (s->screen == UI_SCREEN_CHECKIN || s->screen == UI_SCREEN_CHECKOUT)
+		ui_deadline_min(&act->next_deadline, ui_visitor_deadline(s));
+	if (s->screen == UI_SCREEN_STAFF)
+		ui_deadline_min(&act->next_deadline, ui_staff_deadline(s));
 }
 
 static enum ui_refusal refusal_of(enum access_reason reason)
@@ -144,6 +238,9 @@ void ui_badge_from_decision(const struct access_decision *d, struct ui_badge *ou
 	snprintf(out->organisation, sizeof(out->organisation), "%s", d->tenant_name);
 	if (d->reason == ACCESS_CLOSED_DAY)
 		snprintf(out->detail, sizeof(out->detail), "%s", d->detail);
+	out->staff = d->staff;
+	snprintf(out->person, sizeof(out->person), "%s", d->person);
+	snprintf(out->tenant, sizeof(out->tenant), "%s", d->tenant);
 }
 
 void ui_badge_fault(struct ui_badge *out)

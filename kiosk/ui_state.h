@@ -11,73 +11,27 @@
 #define SEUIL_UI_STATE_H
 
 #include "rights.h"
+#include "ui_staff.h"
+#include "ui_types.h"
+#include "ui_visitor.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#define UI_W 1280
-#define UI_H 800
-/* how long a badge result stays before home comes back by itself */
-#define UI_RESULT_MS 6000
-/* a second tap within this window on the same target is the same tap */
-#define UI_TAP_DEBOUNCE_MS 250
-/* how long home shows a notice (visitor check-in not there yet) */
-#define UI_NOTICE_MS 5000
-
-struct ui_rect {
-	int x, y, w, h;
+enum ui_screen {
+	UI_SCREEN_HOME,
+	UI_SCREEN_RESULT,
+	UI_SCREEN_CHECKIN,  /* ui_visitor.c */
+	UI_SCREEN_CHECKOUT, /* ui_visitor.c */
+	UI_SCREEN_STAFF,    /* ui_staff.c */
+	UI_SCREEN_ATTRACT,  /* night: home dimmed, any touch brings it back */
 };
 
-/* home */
-static const struct ui_rect UI_HOME_VISITOR = { 340, 440, 600, 150 };
-static const struct ui_rect UI_HOME_LANG_FR = { 1064, 24, 88, 64 };
-static const struct ui_rect UI_HOME_LANG_EN = { 1160, 24, 88, 64 };
-/* badge result: back home now */
-static const struct ui_rect UI_RESULT_OK = { 490, 620, 300, 88 };
-
-enum ui_screen { UI_SCREEN_HOME, UI_SCREEN_RESULT };
-enum ui_lang { UI_LANG_FR, UI_LANG_EN };
-
-/* what the person is told after a refusal: one per thing they can do */
-enum ui_refusal {
-	UI_REFUSAL_NONE,        /* granted */
-	UI_REFUSAL_UNKNOWN,     /* card not known here */
-	UI_REFUSAL_BLOCKED,     /* revoked, blocked, lost */
-	UI_REFUSAL_EXPIRED,     /* card or person no longer valid */
-	UI_REFUSAL_NOT_YET,     /* valid later */
-	UI_REFUSAL_NO_RIGHT,    /* no right for this door */
-	UI_REFUSAL_HOURS,       /* outside the schedule or a closed day */
-	UI_REFUSAL_LOCKDOWN,
-	UI_REFUSAL_SLOW_DOWN,   /* tapped too often */
-	UI_REFUSAL_FAULT,       /* no decision could be made */
-};
-
-#define UI_NAME_MAX 96
-
-/* what the badge result screen shows: first name and organisation only */
-struct ui_badge {
-	bool granted;
-	enum ui_refusal refusal;
-	char first_name[UI_NAME_MAX];
-	char organisation[UI_NAME_MAX];
-	char detail[UI_NAME_MAX]; /* closed day's name, or "" */
-};
-
-enum ui_event_kind {
-	UI_EV_TICK,     /* time passed */
-	UI_EV_TAP,      /* x, y */
-	UI_EV_BADGE,    /* badge */
-	UI_EV_LANG,     /* lang */
-	UI_EV_KEY,      /* key: a key name ("escape", ...) */
-};
-
-struct ui_event {
-	enum ui_event_kind kind;
-	int x, y;
-	enum ui_lang lang;
-	struct ui_badge badge;
-	const char *key;
-};
+/* defaults of the idle timers (seuil.conf [kiosk] may change them) */
+#define UI_IDLE_MS 60000          /* a form or list left alone this long goes home, wiped */
+#define UI_ATTRACT_MS 300000      /* home left alone this long at night turns to attract */
+#define UI_NIGHT_FROM_MIN (21 * 60)
+#define UI_NIGHT_TO_MIN (6 * 60)
 
 struct ui_state {
 	enum ui_screen screen;
@@ -87,14 +41,16 @@ struct ui_state {
 	int64_t notice_until; /* home shows the visitor notice until then, 0 = none */
 	int64_t last_tap_ms;  /* for the debounce; INT64_MIN/2 at start */
 	int last_tap_x, last_tap_y;
+	int64_t last_input_ms;  /* the last tap, key, text or badge */
+	int64_t idle_ms;        /* UI_IDLE_MS unless configured */
+	int64_t attract_ms;     /* UI_ATTRACT_MS unless configured; 0: never */
+	int minute_of_day;      /* from the last tick, -1 unknown */
+	struct ui_visitor visitor; /* check-in and check-out: ui_visitor.h */
+	struct ui_staff staff;     /* staff mode: ui_staff.h */
+	const struct ui_visitor_services *visitor_svc; /* NULL: the flows say they are unavailable */
+	const struct ui_staff_services *staff_svc;
 };
 
-struct ui_actions {
-	bool redraw;            /* the state changed what is on screen */
-	bool lang_changed;      /* switch the catalogs to state->lang */
-	bool visitor_requested; /* "Visiteur ? Touchez ici" was tapped */
-	int64_t next_deadline;  /* now_ms-based instant to step again with a tick, 0 = none */
-};
 
 /* Home screen, French. */
 void ui_state_init(struct ui_state *s);
@@ -104,7 +60,7 @@ void ui_step(struct ui_state *s, const struct ui_event *ev, int64_t now_ms, stru
 void ui_badge_from_decision(const struct access_decision *d, struct ui_badge *out);
 /* A badge that could not be decided at all. */
 void ui_badge_fault(struct ui_badge *out);
-/* True when (x, y) falls inside r. */
-bool ui_rect_hit(const struct ui_rect *r, int x, int y);
+/* Back home from any screen, every form wiped. */
+void ui_go_home(struct ui_state *s, struct ui_actions *act);
 
 #endif

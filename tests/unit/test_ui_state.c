@@ -118,16 +118,17 @@ static void test_ui_state__a_tap_sent_twice_counts_once(void **unused)
 	assert_int_equal(s.lang, UI_LANG_FR); /* another place: another tap */
 	act = step(&s, tap_at(&UI_HOME_LANG_FR), 1150);
 	assert_false(act.redraw);
-	/* the same place after the debounce: a new tap, though nothing changes */
-	act = step(&s, tap_at(&UI_HOME_VISITOR), 2000);
-	assert_true(act.visitor_requested);
-	act = step(&s, tap_at(&UI_HOME_VISITOR), 2000 + UI_TAP_DEBOUNCE_MS - 1);
-	assert_false(act.visitor_requested);
-	act = step(&s, tap_at(&UI_HOME_VISITOR), 2000 + UI_TAP_DEBOUNCE_MS);
-	assert_true(act.visitor_requested);
+	/* the same place within the debounce is the same tap; after it, a new one */
+	act = step(&s, tap_at(&UI_HOME_LANG_EN), 2000);
+	assert_int_equal(s.lang, UI_LANG_EN);
+	act = step(&s, tap_at(&UI_HOME_LANG_FR), 2010);
+	act = step(&s, tap_at(&UI_HOME_LANG_EN), 2020);
+	assert_int_equal(s.lang, UI_LANG_EN);
+	act = step(&s, tap_at(&UI_HOME_VISITOR), 3000);
+	assert_int_equal(s.screen, UI_SCREEN_CHECKIN);
 }
 
-static void test_ui_state__visitor_notice_goes_away(void **unused)
+static void test_ui_state__forms_go_home_when_left_alone(void **unused)
 {
 	struct ui_state s;
 	struct ui_actions act;
@@ -135,11 +136,45 @@ static void test_ui_state__visitor_notice_goes_away(void **unused)
 	(void)unused;
 	ui_state_init(&s);
 	act = step(&s, tap_at(&UI_HOME_VISITOR), 100);
-	assert_int_equal(s.notice_until, 100 + UI_NOTICE_MS);
-	assert_int_equal(act.next_deadline, 100 + UI_NOTICE_MS);
-	act = step(&s, (struct ui_event){ .kind = UI_EV_TICK }, 100 + UI_NOTICE_MS);
-	assert_int_equal(s.notice_until, 0);
+	assert_int_equal(s.screen, UI_SCREEN_CHECKIN);
+	assert_int_equal(act.next_deadline, 100 + UI_IDLE_MS);
+	act = step(&s, (struct ui_event){ .kind = UI_EV_TICK, .minute_of_day = 600 }, 100 + UI_IDLE_MS - 1);
+	assert_int_equal(s.screen, UI_SCREEN_CHECKIN);
+	act = step(&s, (struct ui_event){ .kind = UI_EV_TICK, .minute_of_day = 600 }, 100 + UI_IDLE_MS);
+	assert_int_equal(s.screen, UI_SCREEN_HOME);
 	assert_true(act.redraw);
+	act = step(&s, tap_at(&UI_HOME_LEAVING), 200000);
+	assert_int_equal(s.screen, UI_SCREEN_CHECKOUT);
+}
+
+static void test_ui_state__attract_at_night_only(void **unused)
+{
+	struct ui_state s;
+	struct ui_actions act;
+
+	(void)unused;
+	ui_state_init(&s);
+	/* day: home stays */
+	act = step(&s, (struct ui_event){ .kind = UI_EV_TICK, .minute_of_day = 14 * 60 }, UI_ATTRACT_MS + 1);
+	assert_int_equal(s.screen, UI_SCREEN_HOME);
+	/* night, home left alone: attract */
+	act = step(&s, (struct ui_event){ .kind = UI_EV_TICK, .minute_of_day = 23 * 60 }, UI_ATTRACT_MS + 2);
+	assert_int_equal(s.screen, UI_SCREEN_ATTRACT);
+	assert_true(act.redraw);
+	/* a touch wakes it, and does nothing else (the visitor button is not pressed) */
+	act = step(&s, tap_at(&UI_HOME_VISITOR), UI_ATTRACT_MS + 10);
+	assert_int_equal(s.screen, UI_SCREEN_HOME);
+	/* a badge at night is answered at once */
+	act = step(&s, (struct ui_event){ .kind = UI_EV_TICK, .minute_of_day = 23 * 60 + 30 }, 2 * UI_ATTRACT_MS + 20);
+	assert_int_equal(s.screen, UI_SCREEN_ATTRACT);
+	act = step(&s, granted_badge(), 2 * UI_ATTRACT_MS + 30);
+	assert_int_equal(s.screen, UI_SCREEN_RESULT);
+	/* morning: attract ends by itself */
+	ui_state_init(&s);
+	step(&s, (struct ui_event){ .kind = UI_EV_TICK, .minute_of_day = 2 * 60 }, UI_ATTRACT_MS + 1);
+	assert_int_equal(s.screen, UI_SCREEN_ATTRACT);
+	act = step(&s, (struct ui_event){ .kind = UI_EV_TICK, .minute_of_day = 7 * 60 }, UI_ATTRACT_MS + 60000);
+	assert_int_equal(s.screen, UI_SCREEN_HOME);
 }
 
 static void test_ui_state__taps_outside_targets_do_nothing(void **unused)
@@ -151,7 +186,6 @@ static void test_ui_state__taps_outside_targets_do_nothing(void **unused)
 	ui_state_init(&s);
 	act = step(&s, (struct ui_event){ .kind = UI_EV_TAP, .x = 5, .y = 790 }, 0);
 	assert_false(act.redraw);
-	assert_false(act.visitor_requested);
 	assert_int_equal(s.screen, UI_SCREEN_HOME);
 }
 
@@ -199,7 +233,8 @@ int main(void)
 		cmocka_unit_test(test_ui_state__granted_badge_then_home_by_itself),
 		cmocka_unit_test(test_ui_state__back_button_and_escape),
 		cmocka_unit_test(test_ui_state__a_tap_sent_twice_counts_once),
-		cmocka_unit_test(test_ui_state__visitor_notice_goes_away),
+		cmocka_unit_test(test_ui_state__forms_go_home_when_left_alone),
+		cmocka_unit_test(test_ui_state__attract_at_night_only),
 		cmocka_unit_test(test_ui_state__taps_outside_targets_do_nothing),
 		cmocka_unit_test(test_ui_state__every_refusal_has_a_kind),
 		cmocka_unit_test(test_ui_state__touch_targets_are_large_enough),

@@ -1,0 +1,11 @@
+/*
+ * screen_staff.c - draws the staff screen.
+ */
+#include "screens.h"
+#include "ui_text.h"
+
+void screen_staff_draw(struct ui_gfx *g, const struct ui_state *s)
+{
+	(void)s;
+	ui_clear(g, UI_NAVY);
+}
