@@ -59,6 +59,11 @@ static const struct key keys[] = {
 	STR("sim", "log", sim_log),
 	STR("sim", "control", sim_control),
 	CHOICE("log", "level", log_level, "error warning info debug"),
+	UINT("kiosk", "idle_s", kiosk_idle_s, 10, 3600),
+	UINT("kiosk", "attract_s", kiosk_attract_s, 0, 86400),
+	UINT("kiosk", "night_from_h", kiosk_night_from_h, 0, 23),
+	UINT("kiosk", "night_to_h", kiosk_night_to_h, 0, 23),
+	BOOL("kiosk", "demo_keys", kiosk_demo_keys),
 	UINT("retention", "visitor_days", visitor_days, 1, 3650),
 	STR("sync", "url", sync_url),
 	STR("sync", "ca", sync_ca),
@@ -104,6 +109,10 @@ void config_defaults(struct seuil_config *cfg)
 	snprintf(cfg->sim_control, sizeof(cfg->sim_control), "/run/seuil/door.sock");
 	snprintf(cfg->log_level, sizeof(cfg->log_level), "info");
 	cfg->visitor_days = 30;
+	cfg->kiosk_idle_s = 60;
+	cfg->kiosk_attract_s = 300;
+	cfg->kiosk_night_from_h = 21;
+	cfg->kiosk_night_to_h = 6;
 	snprintf(cfg->sync_ca, sizeof(cfg->sync_ca), "/etc/seuil/site-ca.pem");
 	snprintf(cfg->sync_cert, sizeof(cfg->sync_cert), "/etc/seuil/device.pem");
 	snprintf(cfg->sync_key, sizeof(cfg->sync_key), "/etc/seuil/device.key");

@@ -44,6 +44,12 @@ struct seuil_config {
 	char sim_control[CONFIG_PATH_MAX];
 	/* [log] */
 	char log_level[16];            /* error, warning, info, debug */
+	/* [kiosk]: the screen */
+	unsigned kiosk_idle_s;         /* a form left alone this long goes home, wiped */
+	unsigned kiosk_attract_s;      /* home left alone this long at night dims; 0 = never */
+	unsigned kiosk_night_from_h;   /* night: from this hour ... */
+	unsigned kiosk_night_to_h;     /* ... to this one (local time) */
+	bool kiosk_demo_keys;          /* F1-F4 tap the sample directory's badges (demo only) */
 	/* [retention] */
 	unsigned visitor_days;
 	/* [sync]: seuil-sync, the kiosk's side of the office API */

@@ -15,6 +15,7 @@
 #include "kiosk_services.h"
 #include "log.h"
 #include "screens.h"
+#include "rooms.h"
 #include "store.h"
 #include "tz.h"
 #include "ui_gfx.h"
@@ -45,6 +46,7 @@ struct kiosk {
 	int64_t virtual_ms; /* added to the monotonic clock: a script's waits */
 	int shown_epoch_minute;
 	struct tz *zone; /* the site's, for the clock; NULL: the system's */
+	bool demo_keys; /* F1-F4 tap the sample badges */
 	struct ui_visitor_services *visitor_svc;
 	struct ui_staff_services *staff_svc;
 	/* the watcher thread */
@@ -93,6 +95,26 @@ static void on_card(const char *uid_hex, void *ctx)
 	step(k, &ev);
 }
 
+/* today's bookings per room, until the building's next midnight */
+static void refresh_rooms(struct kiosk *k, int64_t now_s)
+{
+	int64_t start_ms, end_ms;
+	char err[256] = "";
+
+	k->info.rooms_count = 0;
+	if (k->ui.screen != UI_SCREEN_HOME)
+		return;
+	if (store_site_day_start(appliance_store(k->app), now_s * 1000, &start_ms, err, sizeof(err)) != SEUIL_OK ||
+	    store_site_day_start(appliance_store(k->app), start_ms + 30 * 3600 * 1000LL, &end_ms, err,
+				 sizeof(err)) != SEUIL_OK ||
+	    rooms_today(appliance_store(k->app), now_s, end_ms / 1000, k->info.rooms, UI_ROOMS_MAX,
+			&k->info.rooms_count, err, sizeof(err)) != SEUIL_OK) {
+		if (err[0] != '\0')
+			log_debug("rooms: %s", err);
+		k->info.rooms_count = 0;
+	}
+}
+
 static void refresh_info(struct kiosk *k)
 {
 	struct store_summary sum;
@@ -112,6 +134,8 @@ static void refresh_info(struct kiosk *k)
 				log_warn("clock: %s", err);
 		}
 	}
+	k->info.zone = k->zone;
+	refresh_rooms(k, (int64_t)t);
 	localtime_r(&t, &k->info.now);
 	if (k->zone != NULL) {
 		struct tz_local l;
@@ -243,6 +267,22 @@ static void stop_watcher(struct kiosk *k)
 
 /* ---- the interactive loop ---- */
 
+/*
+ * The sample directory's badges (dist/examples/directory.json) on F1-F4, for
+ * the demo: a welcome, a lost badge, the staff member, an unknown card.
+ */
+static void demo_tap(struct kiosk *k, int i)
+{
+	static const char *const uids[] = { "04A1B2C3D4E5F6", "04C0FFEE123456", "04DEADBEEF0042", "DEADBEEF" };
+	int rc = appliance_tap(k->app, uids[i], NULL);
+
+	if (rc != SEUIL_OK && rc != SEUIL_ERR_BUSY) {
+		struct ui_event ev = { .kind = UI_EV_BADGE };
+		ui_badge_fault(&ev.badge);
+		step(k, &ev);
+	}
+}
+
 /* the keys the screens understand, by the names scripts use */
 static const char *key_name(SDL_Keycode sym)
 {
@@ -278,6 +318,10 @@ static bool handle_sdl(struct kiosk *k, const SDL_Event *e)
 		break;
 	case SDL_KEYDOWN: {
 		const char *name = key_name(e->key.keysym.sym);
+		if (k->demo_keys && e->key.keysym.sym >= SDLK_F1 && e->key.keysym.sym <= SDLK_F4) {
+			demo_tap(k, (int)(e->key.keysym.sym - SDLK_F1));
+			break;
+		}
 		if (name != NULL) {
 			ev = (struct ui_event){ .kind = UI_EV_KEY, .key = name };
 			step(k, &ev);
@@ -503,6 +547,11 @@ int kiosk_run(const struct seuil_config *cfg, const char *db_path, const struct 
 	appliance_on_decision(k.app, on_decision, &k);
 	appliance_on_capture(k.app, on_card, &k);
 	ui_state_init(&k.ui);
+	k.ui.idle_ms = (int64_t)own.kiosk_idle_s * 1000;
+	k.ui.attract_ms = (int64_t)own.kiosk_attract_s * 1000;
+	k.ui.night_from_min = (int)own.kiosk_night_from_h * 60;
+	k.ui.night_to_min = (int)own.kiosk_night_to_h * 60;
+	k.demo_keys = own.kiosk_demo_keys;
 	k.visitor_svc = kiosk_visitor_services(k.app);
 	k.staff_svc = kiosk_staff_services(k.app);
 	if (k.visitor_svc == NULL || k.staff_svc == NULL) {

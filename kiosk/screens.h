@@ -11,6 +11,8 @@
 #ifndef SEUIL_SCREENS_H
 #define SEUIL_SCREENS_H
 
+#include "rooms.h"
+#include "tz.h"
 #include "ui_gfx.h"
 #include "ui_state.h"
 
@@ -25,12 +27,17 @@ static const SDL_Color UI_AMBER = { 0xff, 0xc8, 0x45, 0xff };
 static const SDL_Color UI_GREEN = { 0x0e, 0x5a, 0x2b, 0xff };
 static const SDL_Color UI_RED = { 0x8a, 0x1c, 0x1c, 0xff };
 
+#define UI_ROOMS_MAX 5 /* rooms home has room for */
+
 struct ui_home_info {
 	char site[160];        /* the building's name, "" when no directory yet */
 	bool lockdown;
 	bool door_released;
 	char last_sync[64];    /* "" when never */
 	struct tm now;         /* local time to show */
+	const struct tz *zone; /* the building's, for booking times; NULL: UTC */
+	struct room_day rooms[UI_ROOMS_MAX]; /* today's bookings per room, by name */
+	size_t rooms_count;    /* may exceed UI_ROOMS_MAX: the rest is counted */
 };
 
 void screen_home_draw(struct ui_gfx *g, const struct ui_state *s, const struct ui_home_info *info);

@@ -295,3 +295,26 @@ int ui_gfx_screenshot(struct ui_gfx *g, const char *path, char *err, size_t errl
 	SDL_FreeSurface(s);
 	return rc;
 }
+
+void ui_text_fit(struct ui_gfx *g, enum ui_font f, int width, const char *text, char *out, size_t outlen)
+{
+	size_t n;
+	int w = 0;
+
+	snprintf(out, outlen, "%s", text);
+	if (TTF_SizeUTF8(g->font[f], out, &w, NULL) != 0 || w <= width)
+		return;
+	n = strlen(out);
+	while (n > 0) {
+		/* back one whole UTF-8 character, then try with the ellipsis */
+		do
+			n--;
+		while (n > 0 && ((unsigned char)out[n] & 0xC0) == 0x80);
+		if (n + sizeof("…") > outlen)
+			continue;
+		memcpy(out + n, "…", sizeof("…"));
+		if (TTF_SizeUTF8(g->font[f], out, &w, NULL) == 0 && w <= width)
+			return;
+	}
+	snprintf(out, outlen, "…");
+}

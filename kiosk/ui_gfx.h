@@ -52,6 +52,11 @@ void ui_frame(struct ui_gfx *g, const struct ui_rect *r, int thickness, SDL_Colo
  */
 int ui_text(struct ui_gfx *g, enum ui_font f, SDL_Color c, int x, int y, enum ui_align align, int wrap,
 	    const char *text);
+/*
+ * Copies text into out, cut at a whole character and ended with "…" when it
+ * is wider than width pixels in font f.
+ */
+void ui_text_fit(struct ui_gfx *g, enum ui_font f, int width, const char *text, char *out, size_t outlen);
 /* A filled box with a frame and its label centred (label may be NULL). */
 void ui_button(struct ui_gfx *g, const struct ui_rect *r, SDL_Color bg, SDL_Color fg, SDL_Color frame,
 	       enum ui_font f, const char *label);

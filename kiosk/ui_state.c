@@ -18,6 +18,8 @@ void ui_state_init(struct ui_state *s)
 	s->last_tap_ms = INT64_MIN / 2;
 	s->idle_ms = UI_IDLE_MS;
 	s->attract_ms = UI_ATTRACT_MS;
+	s->night_from_min = UI_NIGHT_FROM_MIN;
+	s->night_to_min = UI_NIGHT_TO_MIN;
 	s->minute_of_day = -1;
 }
 
@@ -74,12 +76,13 @@ static void tap_result(struct ui_state *s, int x, int y, int64_t now_ms, struct 
 		ui_go_home(s, act);
 }
 
-static bool is_night(int minute)
+static bool is_night(const struct ui_state *s)
 {
-	if (minute < 0)
+	int m = s->minute_of_day, from = s->night_from_min, to = s->night_to_min;
+
+	if (m < 0 || from == to)
 		return false;
-	return UI_NIGHT_FROM_MIN > UI_NIGHT_TO_MIN ? minute >= UI_NIGHT_FROM_MIN || minute < UI_NIGHT_TO_MIN
-						   : minute >= UI_NIGHT_FROM_MIN && minute < UI_NIGHT_TO_MIN;
+	return from > to ? m >= from || m < to : m >= from && m < to;
 }
 
 /* screens that hold what a person typed or sees of others: wiped when left alone */
@@ -148,11 +151,11 @@ static void timers(struct ui_state *s, int64_t now_ms, struct ui_actions *act)
 		s->notice_until = 0;
 		act->redraw = true;
 	}
-	if (s->screen == UI_SCREEN_HOME && s->attract_ms > 0 && is_night(s->minute_of_day) &&
+	if (s->screen == UI_SCREEN_HOME && s->attract_ms > 0 && is_night(s) &&
 	    now_ms - s->last_input_ms >= s->attract_ms) {
 		s->screen = UI_SCREEN_ATTRACT;
 		act->redraw = true;
-	} else if (s->screen == UI_SCREEN_ATTRACT && !is_night(s->minute_of_day)) {
+	} else if (s->screen == UI_SCREEN_ATTRACT && !is_night(s)) {
 		ui_go_home(s, act);
 	}
 }

@@ -44,6 +44,7 @@ struct ui_state {
 	int64_t last_input_ms;  /* the last tap, key, text or badge */
 	int64_t idle_ms;        /* UI_IDLE_MS unless configured */
 	int64_t attract_ms;     /* UI_ATTRACT_MS unless configured; 0: never */
+	int night_from_min, night_to_min; /* local minutes of the day; equal: no night */
 	int minute_of_day;      /* from the last tick, -1 unknown */
 	struct ui_visitor visitor; /* check-in and check-out: ui_visitor.h */
 	struct ui_staff staff;     /* staff mode: ui_staff.h */

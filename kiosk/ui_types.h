@@ -30,8 +30,8 @@ static const struct ui_rect UI_HOME_LANG_EN = { 1160, 24, 88, 64 };
 static const struct ui_rect UI_HOME_ROOMS = { 660, 120, 572, 542 };
 /* badge result: back home now; a staff member also gets staff mode */
 static const struct ui_rect UI_RESULT_OK = { 490, 620, 300, 88 };
-static const struct ui_rect UI_RESULT_BACK2 = { 330, 620, 300, 88 };
-static const struct ui_rect UI_RESULT_STAFF = { 650, 620, 300, 88 };
+static const struct ui_rect UI_RESULT_BACK2 = { 270, 620, 350, 88 };
+static const struct ui_rect UI_RESULT_STAFF = { 660, 620, 350, 88 };
 
 enum ui_lang { UI_LANG_FR, UI_LANG_EN };
 
