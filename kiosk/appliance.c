@@ -15,6 +15,7 @@
 #include "requests.h"
 #include "rights.h"
 #include "store.h"
+#include "sync.h"
 #include "uid.h"
 
 #include <errno.h>
@@ -356,6 +357,15 @@ static int open_parts(struct appliance *app, const char *db_path)
 		log_error("%s", err);
 		return 2;
 	}
+	/* [retention] visitor_days is what purge and the visitors' privacy notice go by */
+	if (store_setting_int(app->st, "visitor_retention_days", 30) != (int64_t)app->cfg->visitor_days) {
+		char days[16];
+		snprintf(days, sizeof(days), "%u", app->cfg->visitor_days);
+		if (store_setting_set(app->st, "visitor_retention_days", days, err, sizeof(err)) != SEUIL_OK) {
+			log_error("%s", err);
+			return 2;
+		}
+	}
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -556,4 +566,41 @@ int appliance_relay_off(const struct seuil_config *cfg)
 	}
 	door_backend_close(door);
 	return 0;
+}
+
+/* ---- staff mode (kiosk_staff.c) ---- */
+
+void appliance_door_view(const struct appliance *app, struct appliance_door_view *out)
+{
+	int64_t now = clock_mono_ms();
+
+	memset(out, 0, sizeof(*out));
+	out->released = app->ds.released;
+	out->release_left_ms = app->ds.release_until > now ? app->ds.release_until - now : 0;
+	out->hold_left_ms = app->ds.staff_until > now ? app->ds.staff_until - now : 0;
+	out->has_contact = app->dc.has_contact;
+	out->contact_open = app->ds.contact_open;
+	out->alarms = app->ds.alarms;
+}
+
+void appliance_unlock_for(struct appliance *app, unsigned seconds)
+{
+	if (seconds > 43200)
+		seconds = 43200;
+	if (seconds > 0)
+		log_info("door held released for %u s (staff)", seconds);
+	else
+		log_info("the staff hold of the door ended");
+	door_input(app, DOOR_IN_UNLOCK_FOR, true, seconds * 1000);
+}
+
+void appliance_sync_now(struct appliance *app)
+{
+	char err[256] = "";
+
+	if (app->cfg->sync_url[0] == '\0' || app->cfg->sync_wake[0] == '\0')
+		return;
+	/* a local socket, never the network: seuil-sync does the rest, or catches up later */
+	if (sync_wake_poke(app->cfg->sync_wake, err, sizeof(err)) != SEUIL_OK)
+		log_info("seuil-sync not woken (%s); the next periodic sync will carry it", err);
 }

@@ -86,4 +86,25 @@ int appliance_run(const struct seuil_config *cfg, const char *db_path);
  */
 int appliance_relay_off(const struct seuil_config *cfg);
 
+/* ---- staff mode (kiosk_staff.c) ---- */
+
+/* The door as the staff screen shows it (door.h's state, read only). */
+struct appliance_door_view {
+	bool released;           /* the strike is released now */
+	int64_t release_left_ms; /* until the release ends, 0 when locked */
+	int64_t hold_left_ms;    /* a staff or office hold-open: time left, 0 when none */
+	bool has_contact;        /* a door contact is wired */
+	bool contact_open;
+	unsigned alarms;         /* enum door_alarm bits */
+};
+void appliance_door_view(const struct appliance *app, struct appliance_door_view *out);
+/*
+ * Holds the door released for seconds (0 ends a hold; at most 43200), as
+ * the office's unlock_for does.  The caller journals who asked.
+ */
+void appliance_unlock_for(struct appliance *app, unsigned seconds);
+
+/* Asks seuil-sync for a sync now (a visitor waiting): a local socket, never waits. */
+void appliance_sync_now(struct appliance *app);
+
 #endif

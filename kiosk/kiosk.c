@@ -64,11 +64,24 @@ static int64_t ui_now(const struct kiosk *k)
 	return clock_mono_ms() + k->virtual_ms;
 }
 
+static const char *screen_name(enum ui_screen screen)
+{
+	static const char *const names[] = {
+		[UI_SCREEN_HOME] = "home",	   [UI_SCREEN_RESULT] = "result", [UI_SCREEN_CHECKIN] = "checkin",
+		[UI_SCREEN_CHECKOUT] = "checkout", [UI_SCREEN_STAFF] = "staff",	  [UI_SCREEN_ATTRACT] = "attract",
+	};
+	return (size_t)screen < sizeof(names) / sizeof(names[0]) && names[screen] ? names[screen] : "?";
+}
+
 static void step(struct kiosk *k, const struct ui_event *ev)
 {
 	struct ui_actions act;
+	enum ui_screen before = k->ui.screen;
 
 	ui_step(&k->ui, ev, ui_now(k), &act);
+	/* what tests and an installer follow with --verbose; never what was typed */
+	if (k->ui.screen != before)
+		log_debug("screen: %s -> %s", screen_name(before), screen_name(k->ui.screen));
 	if (act.lang_changed)
 		ui_text_set_lang(k->ui.lang);
 	/* enrolment: the next card is the screen's, and the door does not move */

@@ -46,5 +46,6 @@ void screen_checkin_draw(struct ui_gfx *g, const struct ui_state *s);
 void screen_checkout_draw(struct ui_gfx *g, const struct ui_state *s);
 void screen_staff_draw(struct ui_gfx *g, const struct ui_state *s);
 void screen_attract_draw(struct ui_gfx *g, const struct ui_state *s, const struct ui_home_info *info);
+void screen_keyboard_draw(struct ui_gfx *g, const struct ui_keyboard *kb);
 
 #endif

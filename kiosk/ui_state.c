@@ -147,6 +147,10 @@ static void timers(struct ui_state *s, int64_t now_ms, struct ui_actions *act)
 		ui_go_home(s, act);
 	if (is_private(s->screen) && s->idle_ms > 0 && now_ms - s->last_input_ms >= s->idle_ms)
 		ui_go_home(s, act);
+	/* a confirmation or a goodbye goes home by itself */
+	if ((s->screen == UI_SCREEN_CHECKIN || s->screen == UI_SCREEN_CHECKOUT) && ui_visitor_deadline(s) != 0 &&
+	    now_ms >= ui_visitor_deadline(s))
+		ui_go_home(s, act);
 	if (s->notice_until != 0 && now_ms >= s->notice_until) {
 		s->notice_until = 0;
 		act->redraw = true;
@@ -169,6 +173,11 @@ void ui_step(struct ui_state *s, const struct ui_event *ev, int64_t now_ms, stru
 	case UI_EV_TICK:
 		if (ev->minute_of_day >= 0 && ev->minute_of_day < 24 * 60)
 			s->minute_of_day = ev->minute_of_day;
+		/* the modules' own timers: a lockout that ends, the door's state */
+		if (s->screen == UI_SCREEN_STAFF)
+			ui_staff_event(s, ev, now_ms, act);
+		else if (s->screen == UI_SCREEN_CHECKIN || s->screen == UI_SCREEN_CHECKOUT)
+			ui_visitor_event(s, ev, now_ms, act);
 		break;
 	case UI_EV_TAP:
 		tap(s, ev, now_ms, act);

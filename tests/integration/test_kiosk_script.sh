@@ -36,6 +36,7 @@ for script in "$top"/tests/e2e/*.script; do
 	name=$(basename "$script" .script)
 	shots="$tmp/shots-$name"
 	mkdir -p "$shots"
+	printf '2468\n' | "$build/seuilctl" pin p-sacha >/dev/null || not_ok "$name: the sample staff PIN set (and any lockout ended)"
 	if "$build/seuil" --script "$script" --screenshots "$shots" >"$tmp/$name.log" 2>&1; then
 		ok "$name: the script ran to its end"
 	else
@@ -60,6 +61,32 @@ else
 	grep -q 'bad.script:2: unknown command' "$tmp/bad.log" && ok "an unknown command fails the script, naming its line" ||
 		not_ok "an unknown command names its line"
 fi
+
+# the night screen: with a night that is now, home left alone dims; the touch
+# that wakes it does nothing else (it lands on the visitor button)
+# the sample directory is in Europe/Paris: so is the kiosk's clock
+hour=$(TZ=Europe/Paris date +%H | sed 's/^0//')
+printf '[kiosk]\nattract_s = 10\nnight_from_h = %d\nnight_to_h = %d\n' "$hour" $(((hour + 2) % 24)) >"$tmp/night.conf"
+printf 'wait 11000\nshot night\ntap 328 467\nshot night-woken\n' >"$tmp/night.script"
+if "$build/seuil" --verbose --config "$tmp/night.conf" --script "$tmp/night.script" --screenshots "$tmp" \
+	>"$tmp/night.log" 2>&1; then
+	ok "night: the script ran to its end"
+else
+	not_ok "night: the script ran to its end"
+	tail -n 20 "$tmp/night.log"
+fi
+grep -q 'screen: home -> attract' "$tmp/night.log" && ok "night: home left alone turns to the night screen" ||
+	not_ok "night: home left alone turns to the night screen"
+grep -q 'screen: attract -> home' "$tmp/night.log" && ! grep -q 'screen: .* -> checkin' "$tmp/night.log" &&
+	ok "night: a touch wakes it to home, and presses nothing" || not_ok "night: a touch wakes it to home, and presses nothing"
+[ "$(png_size "$tmp/night.png")" = "1280 800" ] && ok "night: night.png is a 1280x800 PNG" ||
+	not_ok "night: night.png is a 1280x800 PNG"
+# by day the same wait leaves home as it is
+printf '[kiosk]\nattract_s = 10\nnight_from_h = %d\nnight_to_h = %d\n' $(((hour + 3) % 24)) $(((hour + 5) % 24)) >"$tmp/day.conf"
+"$build/seuil" --verbose --config "$tmp/day.conf" --script "$tmp/night.script" --screenshots "$tmp" >"$tmp/day.log" 2>&1
+! grep -q 'screen: home -> attract' "$tmp/day.log" && grep -q 'screen: home -> checkin' "$tmp/day.log" &&
+	ok "day: home stays, and a tap on the visitor button opens check-in" ||
+	not_ok "day: home stays, and a tap on the visitor button opens check-in"
 
 # the decisions of badge.script reached the journal, as from the reader
 if [ "$("$build/seuilctl" events | grep -c '"kind":"decision"')" -ge 4 ]; then
