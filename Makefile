@@ -13,9 +13,9 @@ SANITIZE ?=
 CC      ?= cc
 CLANG   ?= clang
 
-PKGS_ACCESS := sqlite3 jansson libsodium
+PKGS_ACCESS := sqlite3 jansson libsodium libical
 PKGS_GLUE   := libnfc libgpiod
-PKGS_SYNC   := libcurl libmicrohttpd gnutls
+PKGS_SYNC   := libcurl libmicrohttpd gnutls libxml-2.0 libical
 PKGS_ALL    := $(PKGS_ACCESS) $(PKGS_GLUE) $(PKGS_SYNC) inih libsystemd
 # only kiosk/ includes SDL; only build/seuil links it
 PKGS_KIOSK  := sdl2 SDL2_ttf SDL2_image
@@ -114,10 +114,23 @@ UI_PURE := $(call obj,kiosk/ui_state.c kiosk/ui_visitor.c kiosk/ui_staff.c kiosk
 $(BUILD)/tests/test_ui_state: $(BUILD)/obj/tests/unit/test_ui_state.o $(UI_PURE) $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDSAN) -o $@ $< $(UI_PURE) $(LIBS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+$(BUILD)/tests/test_ui_staff: $(BUILD)/obj/tests/unit/test_ui_staff.o $(UI_PURE) $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDSAN) -o $@ $< $(UI_PURE) $(LIBS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+# the visitor flows with fake services: pure too
+$(BUILD)/tests/test_ui_visitor: $(BUILD)/obj/tests/unit/test_ui_visitor.o $(UI_PURE) $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDSAN) -o $@ $< $(UI_PURE) $(LIBS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
 $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDSAN) -o $@ $< $(LIBS) $(PKG_LIBS)
+
+# the kiosk's redraw benchmark draws with the kiosk's own objects (all but main) and SDL
+KIOSK_NOMAIN := $(call obj,$(filter-out kiosk/main.c,$(src_kiosk)))
+$(BUILD)/bench/kiosk_draw: $(BUILD)/obj/tests/bench/kiosk_draw.o $(KIOSK_NOMAIN) $(LIBS) | $(CATALOGS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDSAN) -o $@ $< $(KIOSK_NOMAIN) $(LIBS) $(PKG_LIBS) $(KIOSK_LIBS)
 
 # libFuzzer targets: every source built again with clang and the fuzzer
 # instrumentation; `make check` replays the kept corpus through them.

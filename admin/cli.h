@@ -31,6 +31,9 @@ int cmd_status(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_visitor(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
+int cmd_bookings(int argc, char **argv);
+int cmd_bookings_import(int argc, char **argv);
+int cmd_pin(int argc, char **argv);
 
 /* the --db given on the command line (set by main) or NULL */
 extern const char *cli_db_option;

@@ -20,9 +20,11 @@
 static const char sync_usage[] =
 	"usage: seuilctl sync [--db PATH] [--config PATH] [--insecure-loopback]\n"
 	"Syncs once with the office of the configuration's [sync] section: pushes\n"
-	"the outbox, pulls the directory, runs the office's commands.  Prints one\n"
-	"line per step (push:, pull:, commands:) and `sync: ok`, or the failed step\n"
-	"and why (exit status 2).\n"
+	"the outbox, pulls the directory, runs the office's commands; then syncs the\n"
+	"rooms' calendars.  Prints one line per step (push:, pull:, commands:,\n"
+	"calendars:) and `sync: ok`, or the failed step and why (exit status 2).  A\n"
+	"room's calendar that fails is printed and recorded as the last error, but\n"
+	"does not fail the sync.\n"
 	"  --config PATH        configuration file (default " CONFIG_DEFAULT_PATH ")\n"
 	"  --insecure-loopback  allow plain http:// to an office on this machine (tests)\n"
 	"The database is --db, else $SEUIL_DB, else [store] path, else the default.\n";
@@ -69,6 +71,10 @@ int cmd_sync(int argc, char **argv)
 	rc = sync_once(&cfg, st, &run, &r, err, sizeof(err));
 	if (sync_status_write(st, clock_wall_ms(), rc == SEUIL_OK ? NULL : err, 0, werr, sizeof(werr)) !=
 	    SEUIL_OK)
+		fprintf(stderr, "seuilctl: cannot record the sync status: %s\n", werr);
+	/* a room's calendar that failed does not fail the sync, but the status says so */
+	if (rc == SEUIL_OK && r.calendars.first_error[0] != '\0' &&
+	    sync_status_write(st, clock_wall_ms(), r.calendars.first_error, 0, werr, sizeof(werr)) != SEUIL_OK)
 		fprintf(stderr, "seuilctl: cannot record the sync status: %s\n", werr);
 	sync_http_global_cleanup();
 	store_free(st);

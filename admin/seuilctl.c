@@ -17,12 +17,15 @@ static const struct cli_command commands[] = {
 	{ "enroll", cmd_enroll, "give a badge to a person" },
 	{ "revoke", cmd_revoke, "revoke a badge, or mark it lost or blocked" },
 	{ "lockdown", cmd_lockdown, "turn building lockdown on or off" },
+	{ "pin", cmd_pin, "set or clear a staff member's kiosk PIN" },
 	{ "events", cmd_events, "print the event journal" },
 	{ "purge", cmd_purge, "delete what is older than the retention periods" },
 	{ "status", cmd_status, "print the state of the database" },
 	{ "visitor", cmd_visitor, "check a visitor in or out, list who is inside" },
 	{ "sim", cmd_sim, "tap a card on the emulated reader, drive the simulated door" },
 	{ "sync", cmd_sync, "sync once with the office in the foreground" },
+	{ "bookings", cmd_bookings, "print the rooms' bookings, one JSON object per occurrence" },
+	{ "bookings-import", cmd_bookings_import, "store local .ics files as a room's calendar" },
 };
 
 static void usage(FILE *out)
@@ -33,7 +36,7 @@ static void usage(FILE *out)
 	      "Exit status: 0 success, 1 access denied, 2 error.\n\ncommands:\n",
 	      out);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-16s %s\n", commands[i].name, commands[i].summary);
 }
 
 int main(int argc, char **argv)

@@ -64,6 +64,10 @@ struct seuil_config {
 	unsigned sync_backoff_max_s;
 	unsigned sync_batch;           /* events per push */
 	char sync_wake[CONFIG_PATH_MAX]; /* AF_UNIX socket the kiosk pokes to sync now */
+	/* [sync]: the rooms' calendars (sync/caldav.h) */
+	char sync_calendar_user[128];  /* HTTP Basic user, over TLS only; "" = none */
+	char sync_calendar_password_file[CONFIG_PATH_MAX]; /* its password, mode 0600 */
+	char sync_calendar_ca[CONFIG_PATH_MAX]; /* CAs for the calendar servers; "" = the system's store */
 	/* [office]: seuil-office, the reference office server */
 	char office_listen[64];        /* address to bind */
 	unsigned office_port;

@@ -130,6 +130,10 @@ static int64_t attempt(struct daemon *d, struct sync_report *r, int *rc_out, cha
 	if (sync_status_write(d->st, clock_wall_ms(), rc == SEUIL_OK ? NULL : err, next, werr, sizeof(werr)) !=
 	    SEUIL_OK)
 		log_error("cannot record the sync status: %s", werr);
+	/* a room's calendar that failed does not fail the sync, but the status says so */
+	if (rc == SEUIL_OK && r->calendars.first_error[0] != '\0' &&
+	    sync_status_write(d->st, clock_wall_ms(), r->calendars.first_error, next, werr, sizeof(werr)) != SEUIL_OK)
+		log_error("cannot record the sync status: %s", werr);
 	sd_notifyf(0, "STATUS=%s", rc == SEUIL_OK ? "last sync ok" : "last sync failed, backing off");
 	return delay;
 }

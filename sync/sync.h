@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "caldav.h"
 #include "sync_store.h"
 
 struct seuil_config;
@@ -45,6 +46,10 @@ struct sync_report {
 	char failed_step[16];    /* "setup", "push", "pull", "commands" or "" */
 	long http_status;        /* the failing reply's status; 0 when none */
 	long retry_after_s;      /* the office's Retry-After; -1 when none */
+	/* 4. the rooms' calendars, after the office whatever it said; a failed
+	 * room does not fail the sync: calendars.first_error says why */
+	bool calendars_done;
+	struct caldav_report calendars;
 };
 
 /*
@@ -53,8 +58,10 @@ struct sync_report {
  * or the office stops acknowledging further; pull the directory from the
  * stored cursor and apply it; fetch the commands, run them, acknowledge
  * them.  The first failed step ends the sync.  The device id sent is
- * [device] id, else the store's.  *report says what was done, failure or
- * not.  Returns SEUIL_OK or the first error, with one line in err (no card
+ * [device] id, else the store's.  Then, whatever the office said (not
+ * while stopping), every room's calendar (caldav_sync_rooms()): a room
+ * that fails does not change the result, report->calendars says why.
+ * *report says what was done, failure or not.  Returns SEUIL_OK or the first error, with one line in err (no card
  * UID, no visitor's name).  Does not write the status: the caller does
  * (sync_status_write()), knowing when it will try again.
  */

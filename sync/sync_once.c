@@ -2,7 +2,8 @@
  * sync_once.c - one sync with the office, in the order of
  * docs/office-api.md: the outbox, then the directory, then the commands.
  * The store rules (what a reply means, what is kept) are access/sync_*.c's;
- * this file moves the bytes and stops at the first failed step.  When to
+ * this file moves the bytes and stops at the first failed step.  Then the
+ * rooms' calendars (caldav.c), whose servers are not the office's.  When to
  * sync again is the daemon's business.
  */
 #include "sync.h"
@@ -154,6 +155,24 @@ static int commands(struct step *s)
 	return rc;
 }
 
+/*
+ * The rooms' calendars, whatever the office said (their servers are not
+ * the office's): a failed room is in report->calendars, not in the sync's
+ * result.  Not while stopping.
+ */
+static void calendars(const struct seuil_config *cfg, struct store *st, const struct sync_run *run,
+		      struct sync_report *report)
+{
+	struct caldav_run crun = { run != NULL && run->insecure_loopback, run != NULL ? run->tick : NULL,
+				   run != NULL ? run->tick_ctx : NULL };
+	char cerr[CALDAV_ERROR_MAX];
+
+	if (crun.tick != NULL && crun.tick(crun.tick_ctx) != 0)
+		return;
+	caldav_sync_rooms(cfg, st, &crun, clock_wall_ms(), &report->calendars, cerr, sizeof(cerr));
+	report->calendars_done = true;
+}
+
 int sync_once(const struct seuil_config *cfg, struct store *st, const struct sync_run *run,
 	      struct sync_report *report, char *err, size_t errlen)
 {
@@ -181,11 +200,12 @@ int sync_once(const struct seuil_config *cfg, struct store *st, const struct syn
 		store_setting_get(st, "device_id", "kiosk-1", device, sizeof(device));
 	if ((rc = sync_http_new(&o, &s.http, err, errlen)) != SEUIL_OK) {
 		snprintf(report->failed_step, sizeof(report->failed_step), "setup");
-		return rc;
+	} else {
+		if ((rc = push(&s)) == SEUIL_OK && (rc = pull(&s)) == SEUIL_OK)
+			rc = commands(&s);
+		sync_http_free(s.http);
 	}
-	if ((rc = push(&s)) == SEUIL_OK && (rc = pull(&s)) == SEUIL_OK)
-		rc = commands(&s);
-	sync_http_free(s.http);
+	calendars(cfg, st, run, report);
 	return rc;
 }
 
@@ -230,8 +250,10 @@ char *sync_report_format(const struct sync_report *r, char *buf, size_t len)
 			p->removed);
 	}
 	if (r->commands_done)
-		add(buf, len, n, "commands: %d executed, %d refused, %d repeated, %zu acknowledged%s\n",
-		    r->commands_executed, r->commands_refused, r->commands_repeated, r->commands_acked,
-		    r->sync_now ? ", sync_now" : "");
+		n = add(buf, len, n, "commands: %d executed, %d refused, %d repeated, %zu acknowledged%s\n",
+			r->commands_executed, r->commands_refused, r->commands_repeated, r->commands_acked,
+			r->sync_now ? ", sync_now" : "");
+	if (r->calendars_done && r->calendars.rooms > 0 && n < len)
+		caldav_report_format(&r->calendars, buf + n, len - n);
 	return buf;
 }

@@ -137,8 +137,33 @@ check "purge at a date 4 months on" "$ctl" purge --at 2027-04-01T00:00:00Z
 check "status" "$ctl" status
 out_has "status names the site" 'Pôle de coopération'
 
+# pin: staff only, digits only, from standard input, never in the journal
+cat >"$tmp/staff.json" <<'JSON'
+{"people": [{"id": "p-sacha", "name": "Sacha Petit", "tenant": "scop-btp", "role": "staff"}]}
+JSON
+check "a staff member is imported" "$ctl" import "$tmp/staff.json"
+printf '2468\n' >"$tmp/pin"
+check "pin sets a staff PIN from standard input" "$ctl" pin p-sacha <"$tmp/pin"
+out_has "and says so" 'PIN of p-sacha set'
+expect_exit "pin refuses a person who is not staff" 2 "$ctl" pin p-camille <"$tmp/pin"
+err_has "and says why" 'not staff'
+expect_exit "pin refuses an unknown person" 2 "$ctl" pin p-nobody <"$tmp/pin"
+printf '12\n' | { expect_exit "pin refuses a PIN of 2 digits" 2 "$ctl" pin p-sacha; }
+printf '12a4\n' | { expect_exit "pin refuses a PIN with a letter" 2 "$ctl" pin p-sacha; }
+expect_exit "pin refuses an empty standard input" 2 "$ctl" pin p-sacha </dev/null
+expect_exit "pin wants a person" 2 "$ctl" pin
+check "pin --clear" "$ctl" pin --clear p-sacha
+check "the PIN changes are journaled" "$ctl" events
+out_has "pin_set in the journal" '"kind":"staff","reason":"pin_set"'
+out_has "pin_clear in the journal" '"reason":"pin_clear"'
+if grep -q 2468 "$tmp/out"; then not_ok "the PIN is not in the journal"; else ok "the PIN is not in the journal"; fi
+if command -v sqlite3 >/dev/null; then
+	"$ctl" pin p-sacha <"$tmp/pin" >/dev/null
+	check "only an Argon2id hash is stored" test "$(sqlite3 "$SEUIL_DB" "SELECT substr(pin_hash, 1, 10) FROM people WHERE id = 'p-sacha'")" = '$argon2id$'
+fi
+
 # every command has --help, exit 0
-for c in init import decide enroll revoke lockdown events purge status; do
+for c in init import decide enroll revoke lockdown pin events purge status; do
 	expect_exit "$c --help" 0 "$ctl" "$c" --help
 done
 expect_exit "an unknown command fails" 2 "$ctl" frobnicate
@@ -152,6 +177,78 @@ if command -v sqlite3 >/dev/null; then
 	err_has "with a clear message" 'schema version 7'
 	check "and keeps its version" test "$(sqlite3 "$tmp/new.db" 'PRAGMA user_version')" = 7
 fi
+
+# room bookings: local .ics files into a room, then the occurrences as JSON
+# lines (expected by hand: Europe/Paris is UTC+1 until 29 March 2026, UTC+2 after)
+cat >"$tmp/rooms.json" <<'JSON'
+{"rooms": [{"id": "navale", "name": "Salle Navale", "capacity": 40, "doors": ["entree"]},
+           {"id": "atelier", "name": "Atelier"}],
+ "people": [{"id": "p-dom", "name": "Dominique", "tenant": "scop-btp", "email": "dom@scop-btp.example"}]}
+JSON
+check "rooms import" "$ctl" import "$tmp/rooms.json"
+sed 's/$/\r/' >"$tmp/navale.ics" <<'ICS'
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Seuil//test//FR
+BEGIN:VEVENT
+UID:hebdo@seuil
+DTSTAMP:20260101T000000Z
+DTSTART;TZID=Europe/Paris:20260316T100000
+DTEND;TZID=Europe/Paris:20260316T110000
+RRULE:FREQ=WEEKLY;COUNT=3
+EXDATE;TZID=Europe/Paris:20260323T100000
+SUMMARY:Réunion d'équipe
+ORGANIZER:mailto:dom@scop-btp.example
+END:VEVENT
+BEGIN:VEVENT
+UID:secret@seuil
+DTSTAMP:20260101T000000Z
+DTSTART:20260317T090000Z
+DTEND:20260317T100000Z
+CLASS:PRIVATE
+SUMMARY:Entretien Dupont
+END:VEVENT
+BEGIN:VEVENT
+UID:salon@seuil
+DTSTAMP:20260101T000000Z
+DTSTART;VALUE=DATE:20260318
+SUMMARY:Salon
+END:VEVENT
+END:VCALENDAR
+ICS
+check "bookings-import stores a .ics file" "$ctl" bookings-import --room navale --at 2026-03-20T12:00:00Z "$tmp/navale.ics"
+out_has "and counts its occurrences" 'room navale: 1 file(s), 0 unreadable, 4 occurrence(s)'
+check "bookings lists them" "$ctl" bookings
+cat >"$tmp/want" <<'JSONL'
+{"room":"navale","start":"2026-03-16T09:00:00Z","end":"2026-03-16T10:00:00Z","all_day":false,"summary":"Réunion d'équipe","uid":"hebdo@seuil","recurrence_id":"2026-03-16T09:00:00Z"}
+{"room":"navale","start":"2026-03-17T09:00:00Z","end":"2026-03-17T10:00:00Z","all_day":false,"summary":"","uid":"secret@seuil","recurrence_id":null,"private":true}
+{"room":"navale","start":"2026-03-17T23:00:00Z","end":"2026-03-18T23:00:00Z","all_day":true,"summary":"Salon","uid":"salon@seuil","recurrence_id":null}
+{"room":"navale","start":"2026-03-30T08:00:00Z","end":"2026-03-30T09:00:00Z","all_day":false,"summary":"Réunion d'équipe","uid":"hebdo@seuil","recurrence_id":"2026-03-30T08:00:00Z"}
+JSONL
+cp "$tmp/out" "$tmp/list"
+check "one JSON object per occurrence, by start, in UTC" cmp "$tmp/list" "$tmp/want"
+if grep -q "Dupont" "$tmp/list"; then not_ok "a private title is never printed"; else ok "a private title is never printed"; fi
+check "bookings --room --from DATE --to ISO8601" "$ctl" bookings --room navale --from 2026-03-18 --to 2026-03-31T00:00:00Z
+out_has "the first is the all-day one" '^{"room":"navale","start":"2026-03-17T23:00:00Z"'
+check "prints the two in the window" test "$(wc -l <"$tmp/out")" -eq 2
+check "bookings of a room without any" "$ctl" bookings --room atelier
+check "prints nothing" test ! -s "$tmp/out"
+expect_exit "bookings with a bad --from is an error (2)" 2 "$ctl" bookings --from yesterday
+expect_exit "bookings-import into an unknown room (2)" 2 "$ctl" bookings-import --room cave "$tmp/navale.ics"
+err_has "names the room" 'cave'
+printf 'not a calendar\n' >"$tmp/bad.ics"
+expect_exit "an unreadable file is an error (2)" 2 "$ctl" bookings-import --room navale --at 2026-03-20T12:00:00Z "$tmp/navale.ics" "$tmp/bad.ics"
+err_has "naming the file" 'bad.ics'
+out_has "the readable one is still stored" '4 occurrence(s)'
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:s@x\r\nDTSTART:20260301T000000Z\r\nRRULE:FREQ=SECONDLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$tmp/absurd.ics"
+expect_exit "an absurd rule is refused, quickly (2)" 2 timeout 10 "$ctl" bookings-import --room navale --at 2026-03-20T12:00:00Z "$tmp/absurd.ics"
+err_has "saying why" 'more often than daily'
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nEND:VCALENDAR\r\n' >"$tmp/empty.ics"
+check "an empty calendar from standard input empties the room" sh -c '"$1" bookings-import --room navale - <"$2"' sh "$ctl" "$tmp/empty.ics"
+check "bookings after it" "$ctl" bookings --room navale
+check "prints nothing" test ! -s "$tmp/out"
+expect_exit "bookings --help" 0 "$ctl" bookings --help
+expect_exit "bookings-import --help" 0 "$ctl" bookings-import --help
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
