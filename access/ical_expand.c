@@ -246,6 +246,21 @@ static struct tz *load_olson(const char *tzid)
 	return NULL;
 }
 
+/* whether tzid is the site's Olson name, possibly after a prefix (as load_olson() reads it) */
+static bool names_site(const char *tzid, const char *site)
+{
+	const char *name = tzid;
+
+	for (int tries = 0; name != NULL && tries < 8; tries++) {
+		while (*name == '/')
+			name++;
+		if (strcmp(name, site) == 0)
+			return true;
+		name = strchr(name, '/');
+	}
+	return false;
+}
+
 /* The zone a TZID names, looked up once per object. */
 static int zone_lookup(struct ctx *c, icalcomponent *cal, const char *tzid, struct zone *out)
 {
@@ -267,7 +282,10 @@ static int zone_lookup(struct ctx *c, icalcomponent *cal, const char *tzid, stru
 	lz = &c->zones[c->nzones++];
 	memset(lz, 0, sizeof(*lz));
 	snprintf(lz->name, sizeof(lz->name), "%s", tzid);
-	if ((lz->owned = load_olson(tzid)) != NULL) {
+	if (c->site != NULL && names_site(tzid, tz_name(c->site))) {
+		lz->zone = (struct zone){ ZONE_TZ, c->site, NULL };
+		lz->known = true;
+	} else if ((lz->owned = load_olson(tzid)) != NULL) {
 		lz->zone = (struct zone){ ZONE_TZ, lz->owned, NULL };
 		lz->known = true;
 	} else if ((ical = icalcomponent_get_timezone(cal, tzid)) != NULL && vtimezone_ok(ical)) {
