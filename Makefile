@@ -108,17 +108,11 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDSAN) -o $@ $< $(LIBS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
-# the screens' state machine is pure: its test links it alone, without SDL
-# the screens' pure state machine: no SDL, so unit tests link it alone
-UI_PURE := $(call obj,kiosk/ui_state.c kiosk/ui_visitor.c kiosk/ui_staff.c kiosk/ui_keyboard.c)
-$(BUILD)/tests/test_ui_state: $(BUILD)/obj/tests/unit/test_ui_state.o $(UI_PURE) $(LIBS)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDSAN) -o $@ $< $(UI_PURE) $(LIBS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
-$(BUILD)/tests/test_ui_staff: $(BUILD)/obj/tests/unit/test_ui_staff.o $(UI_PURE) $(LIBS)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDSAN) -o $@ $< $(UI_PURE) $(LIBS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
-# the visitor flows with fake services: pure too
-$(BUILD)/tests/test_ui_visitor: $(BUILD)/obj/tests/unit/test_ui_visitor.o $(UI_PURE) $(LIBS)
+# the screens' state machine and its modules are pure (no SDL): their unit
+# tests link them alone, with fake services
+UI_PURE := $(call obj,kiosk/ui_state.c kiosk/ui_visitor.c kiosk/ui_staff.c kiosk/ui_keyboard.c kiosk/ui_book.c)
+UI_TESTS := $(addprefix $(BUILD)/tests/,test_ui_state test_ui_staff test_ui_book test_ui_visitor)
+$(UI_TESTS): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UI_PURE) $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDSAN) -o $@ $< $(UI_PURE) $(LIBS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 

@@ -6,6 +6,12 @@
  * decision in the journal is journal.h's job.  Evaluation order (DESIGN.md):
  * lockdown, credential, holder, rights (profiles, schedules, closed days),
  * bookings, throttling of unknown identifiers.
+ *
+ * Bookings: when the schedules said no (outside_schedule, closed_day,
+ * no_right_for_door) to a member of a tenant, a booking organised by that
+ * tenant of a room behind the door, from BOOKINGS_LEAD_S before its start
+ * to its end, grants; detail is then "booking <room>: <uid>" (journaled).
+ * Lockdown, the credential's and the holder's own refusals still win.
  */
 #ifndef SEUIL_RIGHTS_H
 #define SEUIL_RIGHTS_H

@@ -41,4 +41,28 @@ struct room_day {
 int rooms_today(struct store *st, int64_t now_s, int64_t day_end_s, struct room_day *out, size_t max,
 		size_t *count, char *err, size_t errlen);
 
+/* a room that can be booked now (book now): a CalDAV calendar, not busy */
+struct room_free {
+	char id[64];
+	char name[ROOM_TEXT_MAX];
+	int capacity;
+	int64_t free_s;              /* free from now for this long (capped at the horizon) */
+};
+
+/*
+ * Fills out[0..max) with the rooms whose calendar is CalDAV (an iCalendar
+ * feed cannot be written to) and that are free at now_s, by name, each with
+ * how long it stays free, at most horizon_s; *count is how many there are
+ * (may exceed max).  From one read snapshot.
+ */
+int rooms_free_now(struct store *st, int64_t now_s, int64_t horizon_s, struct room_free *out, size_t max,
+		   size_t *count, char *err, size_t errlen);
+
+/*
+ * The bookings of room overlapping [from_s, to_s), by start: out[0..max),
+ * *count how many there are (may exceed max).  For the rooms board.
+ */
+int rooms_slots(struct store *st, const char *room, int64_t from_s, int64_t to_s, struct room_slot *out,
+		size_t max, size_t *count, char *err, size_t errlen);
+
 #endif

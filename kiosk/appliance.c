@@ -49,6 +49,8 @@ struct appliance {
 	void *on_decision_ctx;
 	appliance_capture_fn on_capture;
 	void *on_capture_ctx;
+	appliance_change_fn on_change;
+	void *on_change_ctx;
 	bool capturing; /* the next card is handed to on_capture, undecided, the door untouched */
 	bool stop; /* SIGTERM or SIGINT arrived */
 };
@@ -253,6 +255,8 @@ static void handle_requests(struct appliance *app)
 	if (version == app->data_version)
 		return;
 	app->data_version = version;
+	if (app->on_change != NULL)
+		app->on_change(app->on_change_ctx);
 	while (request_take(app->st, "unlock_for", clock_wall_ms(), &req, err, sizeof(err)) == SEUIL_OK) {
 		seconds = strtol(req.body, &end, 10);
 		if (*end != '\0' || seconds < 0 || seconds > 43200) {
@@ -592,6 +596,12 @@ void appliance_unlock_for(struct appliance *app, unsigned seconds)
 	else
 		log_info("the staff hold of the door ended");
 	door_input(app, DOOR_IN_UNLOCK_FOR, true, seconds * 1000);
+}
+
+void appliance_on_store_change(struct appliance *app, appliance_change_fn fn, void *ctx)
+{
+	app->on_change = fn;
+	app->on_change_ctx = ctx;
 }
 
 void appliance_sync_now(struct appliance *app)

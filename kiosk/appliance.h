@@ -104,6 +104,14 @@ void appliance_door_view(const struct appliance *app, struct appliance_door_view
  */
 void appliance_unlock_for(struct appliance *app, unsigned seconds);
 
+/*
+ * fn is called (on the loop's thread, during appliance_service()) when
+ * another process committed to the store: seuil-sync answered a request,
+ * brought bookings.  NULL stops the calls.
+ */
+typedef void (*appliance_change_fn)(void *ctx);
+void appliance_on_store_change(struct appliance *app, appliance_change_fn fn, void *ctx);
+
 /* Asks seuil-sync for a sync now (a visitor waiting): a local socket, never waits. */
 void appliance_sync_now(struct appliance *app);
 

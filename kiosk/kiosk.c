@@ -49,6 +49,7 @@ struct kiosk {
 	bool demo_keys; /* F1-F4 tap the sample badges */
 	struct ui_visitor_services *visitor_svc;
 	struct ui_staff_services *staff_svc;
+	struct ui_book_services *book_svc;
 	/* the watcher thread */
 	SDL_Thread *thread;
 	SDL_mutex *mu;
@@ -69,6 +70,7 @@ static const char *screen_name(enum ui_screen screen)
 	static const char *const names[] = {
 		[UI_SCREEN_HOME] = "home",	   [UI_SCREEN_RESULT] = "result", [UI_SCREEN_CHECKIN] = "checkin",
 		[UI_SCREEN_CHECKOUT] = "checkout", [UI_SCREEN_STAFF] = "staff",	  [UI_SCREEN_ATTRACT] = "attract",
+		[UI_SCREEN_ROOMS] = "rooms",	   [UI_SCREEN_BOOK] = "book",
 	};
 	return (size_t)screen < sizeof(names) / sizeof(names[0]) && names[screen] ? names[screen] : "?";
 }
@@ -97,7 +99,21 @@ static void on_decision(const struct access_decision *d, void *ctx)
 	struct ui_event ev = { .kind = UI_EV_BADGE };
 
 	ui_badge_from_decision(d, &ev.badge);
+	/* book now is offered only when a room can be booked now */
+	if (d->granted && d->tenant[0] != '\0')
+		ev.badge.can_book = kiosk_book_possible(k->app);
 	step(k, &ev);
+}
+
+/* another process wrote to the store: a request answered, bookings synced */
+static void on_store_change(void *ctx)
+{
+	struct kiosk *k = ctx;
+	struct ui_event tick = { .kind = UI_EV_TICK, .minute_of_day = -1 };
+
+	step(k, &tick);
+	if (k->ui.screen == UI_SCREEN_HOME)
+		k->dirty = true; /* today's bookings may have changed */
 }
 
 static void on_card(const char *uid_hex, void *ctx)
@@ -181,6 +197,12 @@ static void draw(struct kiosk *k)
 		break;
 	case UI_SCREEN_ATTRACT:
 		screen_attract_draw(k->g, &k->ui, &k->info);
+		break;
+	case UI_SCREEN_ROOMS:
+		screen_rooms_draw(k->g, &k->ui);
+		break;
+	case UI_SCREEN_BOOK:
+		screen_book_draw(k->g, &k->ui);
 		break;
 	}
 	k->dirty = false;
@@ -559,6 +581,7 @@ int kiosk_run(const struct seuil_config *cfg, const char *db_path, const struct 
 		goto out;
 	appliance_on_decision(k.app, on_decision, &k);
 	appliance_on_capture(k.app, on_card, &k);
+	appliance_on_store_change(k.app, on_store_change, &k);
 	ui_state_init(&k.ui);
 	k.ui.idle_ms = (int64_t)own.kiosk_idle_s * 1000;
 	k.ui.attract_ms = (int64_t)own.kiosk_attract_s * 1000;
@@ -567,13 +590,15 @@ int kiosk_run(const struct seuil_config *cfg, const char *db_path, const struct 
 	k.demo_keys = own.kiosk_demo_keys;
 	k.visitor_svc = kiosk_visitor_services(k.app);
 	k.staff_svc = kiosk_staff_services(k.app);
-	if (k.visitor_svc == NULL || k.staff_svc == NULL) {
+	k.book_svc = kiosk_book_services(k.app);
+	if (k.visitor_svc == NULL || k.staff_svc == NULL || k.book_svc == NULL) {
 		log_error("out of memory");
 		rc = 2;
 		goto out;
 	}
 	k.ui.visitor_svc = k.visitor_svc;
 	k.ui.staff_svc = k.staff_svc;
+	k.ui.book_svc = k.book_svc;
 	ui_text_init(NULL, k.ui.lang);
 	if (ui_gfx_open(opt->windowed || scripted, scripted, &k.g, err, sizeof(err)) != SEUIL_OK) {
 		log_error("%s", err);
@@ -586,6 +611,7 @@ int kiosk_run(const struct seuil_config *cfg, const char *db_path, const struct 
 out:
 	kiosk_visitor_services_free(k.visitor_svc);
 	kiosk_staff_services_free(k.staff_svc);
+	kiosk_book_services_free(k.book_svc);
 	ui_gfx_close(k.g);
 	appliance_close(k.app);
 	tz_free(k.zone);

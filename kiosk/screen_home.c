@@ -97,8 +97,14 @@ static void rooms_panel(struct ui_gfx *g, const struct ui_home_info *info)
 	const struct ui_rect *p = &UI_HOME_ROOMS;
 	size_t shown = info->rooms_count < UI_ROOMS_MAX ? info->rooms_count : UI_ROOMS_MAX;
 	int y = p->y + 56;
+	char head[160];
 
-	ui_text(g, UI_FONT_BODY_B, UI_WHITE, p->x, p->y, UI_LEFT, 0, _("Meeting rooms today"));
+	/* the header is the rooms board's button (today and tomorrow of every room): framed, with a chevron */
+	ui_frame(g, &UI_HOME_BOARD, 2, UI_WHITE);
+	ui_text_fit(g, UI_FONT_BODY_B, UI_HOME_BOARD.w - 56, _("Meeting rooms today"), head, sizeof(head));
+	ui_text(g, UI_FONT_BODY_B, UI_WHITE, UI_HOME_BOARD.x + 16, UI_HOME_BOARD.y + 10, UI_LEFT, 0, head);
+	ui_text(g, UI_FONT_BODY_B, UI_WHITE, UI_HOME_BOARD.x + UI_HOME_BOARD.w - 22, UI_HOME_BOARD.y + 10, UI_CENTER,
+		0, "›");
 	if (info->rooms_count == 0) {
 		ui_text(g, UI_FONT_BODY, UI_MUTED, p->x, y, UI_LEFT, p->w, _("No meeting rooms yet."));
 		return;

@@ -45,6 +45,8 @@ void screen_result_draw(struct ui_gfx *g, const struct ui_state *s)
 		ui_text(g, UI_FONT_BODY, UI_WHITE, UI_W / 2, y + 16, UI_CENTER, 1100,
 			ui_text_refusal_advice(b->refusal));
 	}
+	if (ui_book_offered(s))
+		ui_button(g, &UI_RESULT_BOOK, UI_AMBER, UI_NAVY, UI_WHITE, UI_FONT_BODY_B, _("Book a room now"));
 	if (b->granted && b->staff) {
 		ui_button(g, &UI_RESULT_BACK2, UI_WHITE, UI_NAVY, UI_WHITE, UI_FONT_BODY_B, _("Back"));
 		ui_button(g, &UI_RESULT_STAFF, bg, UI_WHITE, UI_WHITE, UI_FONT_BODY_B, _("Staff mode"));

@@ -46,6 +46,8 @@ void screen_checkin_draw(struct ui_gfx *g, const struct ui_state *s);
 void screen_checkout_draw(struct ui_gfx *g, const struct ui_state *s);
 void screen_staff_draw(struct ui_gfx *g, const struct ui_state *s);
 void screen_attract_draw(struct ui_gfx *g, const struct ui_state *s, const struct ui_home_info *info);
+void screen_rooms_draw(struct ui_gfx *g, const struct ui_state *s);
+void screen_book_draw(struct ui_gfx *g, const struct ui_state *s);
 void screen_keyboard_draw(struct ui_gfx *g, const struct ui_keyboard *kb);
 
 #endif

@@ -42,6 +42,7 @@ void ui_go_home(struct ui_state *s, struct ui_actions *act)
 	memset(&s->badge, 0, sizeof(s->badge));
 	ui_visitor_reset(s);
 	ui_staff_reset(s);
+	ui_book_reset(s);
 	act->redraw = true;
 }
 
@@ -64,6 +65,8 @@ static void tap_home(struct ui_state *s, int x, int y, int64_t now_ms, struct ui
 		ui_visitor_checkin(s, now_ms, act);
 	else if (ui_rect_hit(&UI_HOME_LEAVING, x, y))
 		ui_visitor_checkout(s, now_ms, act);
+	else if (s->book_svc != NULL && (ui_rect_hit(&UI_HOME_BOARD, x, y) || ui_rect_hit(&UI_HOME_ROOMS, x, y)))
+		ui_board_enter(s, now_ms, act);
 }
 
 static void tap_result(struct ui_state *s, int x, int y, int64_t now_ms, struct ui_actions *act)
@@ -72,6 +75,8 @@ static void tap_result(struct ui_state *s, int x, int y, int64_t now_ms, struct 
 
 	if (staff && ui_rect_hit(&UI_RESULT_STAFF, x, y))
 		ui_staff_enter(s, now_ms, act);
+	else if (ui_book_offered(s) && ui_rect_hit(&UI_RESULT_BOOK, x, y))
+		ui_book_enter(s, now_ms, act);
 	else if (ui_rect_hit(staff ? &UI_RESULT_BACK2 : &UI_RESULT_OK, x, y))
 		ui_go_home(s, act);
 }
@@ -88,7 +93,14 @@ static bool is_night(const struct ui_state *s)
 /* screens that hold what a person typed or sees of others: wiped when left alone */
 static bool is_private(enum ui_screen screen)
 {
-	return screen == UI_SCREEN_CHECKIN || screen == UI_SCREEN_CHECKOUT || screen == UI_SCREEN_STAFF;
+	return screen == UI_SCREEN_CHECKIN || screen == UI_SCREEN_CHECKOUT || screen == UI_SCREEN_STAFF ||
+	       screen == UI_SCREEN_BOOK;
+}
+
+/* screens the idle timer sends home: the private ones, and the board (not while a booking is asked) */
+static bool goes_idle(const struct ui_state *s)
+{
+	return (is_private(s->screen) || s->screen == UI_SCREEN_ROOMS) && !ui_book_busy(s);
 }
 
 static void tap(struct ui_state *s, const struct ui_event *ev, int64_t now_ms, struct ui_actions *act)
@@ -113,6 +125,10 @@ static void tap(struct ui_state *s, const struct ui_event *ev, int64_t now_ms, s
 	case UI_SCREEN_STAFF:
 		ui_staff_event(s, ev, now_ms, act);
 		break;
+	case UI_SCREEN_ROOMS:
+	case UI_SCREEN_BOOK:
+		ui_book_event(s, ev, now_ms, act);
+		break;
 	case UI_SCREEN_ATTRACT:
 		/* the touch that wakes the screen does nothing else */
 		ui_go_home(s, act);
@@ -131,6 +147,10 @@ static void input(struct ui_state *s, const struct ui_event *ev, int64_t now_ms,
 	case UI_SCREEN_STAFF:
 		ui_staff_event(s, ev, now_ms, act);
 		break;
+	case UI_SCREEN_ROOMS:
+	case UI_SCREEN_BOOK:
+		ui_book_event(s, ev, now_ms, act);
+		break;
 	case UI_SCREEN_HOME:
 		break;
 	case UI_SCREEN_RESULT:
@@ -145,7 +165,7 @@ static void timers(struct ui_state *s, int64_t now_ms, struct ui_actions *act)
 {
 	if (s->screen == UI_SCREEN_RESULT && now_ms >= s->result_until)
 		ui_go_home(s, act);
-	if (is_private(s->screen) && s->idle_ms > 0 && now_ms - s->last_input_ms >= s->idle_ms)
+	if (goes_idle(s) && s->idle_ms > 0 && now_ms - s->last_input_ms >= s->idle_ms)
 		ui_go_home(s, act);
 	/* a confirmation or a goodbye goes home by itself */
 	if ((s->screen == UI_SCREEN_CHECKIN || s->screen == UI_SCREEN_CHECKOUT) && ui_visitor_deadline(s) != 0 &&
@@ -178,6 +198,8 @@ void ui_step(struct ui_state *s, const struct ui_event *ev, int64_t now_ms, stru
 			ui_staff_event(s, ev, now_ms, act);
 		else if (s->screen == UI_SCREEN_CHECKIN || s->screen == UI_SCREEN_CHECKOUT)
 			ui_visitor_event(s, ev, now_ms, act);
+		else if (s->screen == UI_SCREEN_BOOK)
+			ui_book_event(s, ev, now_ms, act);
 		break;
 	case UI_EV_TAP:
 		tap(s, ev, now_ms, act);
@@ -205,12 +227,13 @@ void ui_step(struct ui_state *s, const struct ui_event *ev, int64_t now_ms, stru
 	if (s->screen == UI_SCREEN_RESULT)
 		ui_deadline_min(&act->next_deadline, s->result_until);
 	ui_deadline_min(&act->next_deadline, s->notice_until);
-	if (is_private(s->screen) && s->idle_ms > 0)
+	if (goes_idle(s) && s->idle_ms > 0)
 		ui_deadline_min(&act->next_deadline, s->last_input_ms + s->idle_ms);
 	if (s->screen == UI_SCREEN_CHECKIN || s->screen == UI_SCREEN_CHECKOUT)
 		ui_deadline_min(&act->next_deadline, ui_visitor_deadline(s));
 	if (s->screen == UI_SCREEN_STAFF)
 		ui_deadline_min(&act->next_deadline, ui_staff_deadline(s));
+	ui_deadline_min(&act->next_deadline, ui_book_deadline(s));
 }
 
 static enum ui_refusal refusal_of(enum access_reason reason)

@@ -11,6 +11,7 @@
 #define SEUIL_UI_STATE_H
 
 #include "rights.h"
+#include "ui_book.h"
 #include "ui_staff.h"
 #include "ui_types.h"
 #include "ui_visitor.h"
@@ -25,6 +26,8 @@ enum ui_screen {
 	UI_SCREEN_CHECKOUT, /* ui_visitor.c */
 	UI_SCREEN_STAFF,    /* ui_staff.c */
 	UI_SCREEN_ATTRACT,  /* night: home dimmed, any touch brings it back */
+	UI_SCREEN_ROOMS,    /* the rooms board: ui_book.c */
+	UI_SCREEN_BOOK,     /* book now: ui_book.c */
 };
 
 /* defaults of the idle timers (seuil.conf [kiosk] may change them) */
@@ -48,8 +51,10 @@ struct ui_state {
 	int minute_of_day;      /* from the last tick, -1 unknown */
 	struct ui_visitor visitor; /* check-in and check-out: ui_visitor.h */
 	struct ui_staff staff;     /* staff mode: ui_staff.h */
+	struct ui_book book;       /* the rooms board and book now: ui_book.h */
 	const struct ui_visitor_services *visitor_svc; /* NULL: the flows say they are unavailable */
 	const struct ui_staff_services *staff_svc;
+	const struct ui_book_services *book_svc; /* NULL: neither board nor book now */
 };
 
 

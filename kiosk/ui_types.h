@@ -28,10 +28,14 @@ static const struct ui_rect UI_HOME_LEAVING = { 48, 566, 560, 96 };
 static const struct ui_rect UI_HOME_LANG_FR = { 1064, 24, 88, 64 };
 static const struct ui_rect UI_HOME_LANG_EN = { 1160, 24, 88, 64 };
 static const struct ui_rect UI_HOME_ROOMS = { 660, 120, 572, 542 };
-/* badge result: back home now; a staff member also gets staff mode */
+/* the rooms board: the rooms panel's header is its button (the whole panel opens it too) */
+static const struct ui_rect UI_HOME_BOARD = { 660, 108, 572, 60 };
+/* badge result: back home now; a staff member also gets staff mode; a
+ * tenant's member who may book gets "book a room" on a row of its own above */
 static const struct ui_rect UI_RESULT_OK = { 490, 620, 300, 88 };
 static const struct ui_rect UI_RESULT_BACK2 = { 270, 620, 350, 88 };
 static const struct ui_rect UI_RESULT_STAFF = { 660, 620, 350, 88 };
+static const struct ui_rect UI_RESULT_BOOK = { 270, 512, 740, 88 };
 
 enum ui_lang { UI_LANG_FR, UI_LANG_EN };
 
@@ -61,6 +65,7 @@ struct ui_badge {
 	bool staff;               /* the holder has the staff role: the result offers staff mode */
 	char person[64];          /* the holder's person id, "" when none */
 	char tenant[64];          /* the holder's tenant id, "" when none */
+	bool can_book;            /* a room of this building can be booked from the kiosk */
 };
 
 enum ui_event_kind {

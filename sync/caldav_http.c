@@ -354,7 +354,10 @@ int caldav_http_send(struct caldav_http *h, const struct caldav_http_request *re
 		return err_set(err, errlen, SEUIL_ERR_INVALID, "%s: a stored validator holds a line break", what);
 	if (!header(&headers, "Depth", req->depth) || !header(&headers, "If-None-Match", req->if_none_match) ||
 	    !header(&headers, "If-Modified-Since", req->if_modified_since) ||
-	    !header(&headers, "Content-Type", req->body != NULL ? "application/xml; charset=utf-8" : NULL) ||
+	    !header(&headers, "Content-Type",
+		    req->body == NULL		      ? NULL
+		    : strcmp(req->method, "PUT") == 0 ? "text/calendar; charset=utf-8"
+						      : "application/xml; charset=utf-8") ||
 	    !header(&headers, "Accept",
 		    strcmp(req->method, "GET") == 0 ? "text/calendar" : "application/xml, text/xml") ||
 	    !header(&headers, "Expect", "")) {

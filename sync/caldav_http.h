@@ -34,10 +34,10 @@ struct caldav_http_options {
 
 /* extra request headers, each NULL when not sent */
 struct caldav_http_request {
-	const char *method;           /* "GET", "PROPFIND", "REPORT" */
+	const char *method;           /* "GET", "PROPFIND", "REPORT", "PUT" (its body is text/calendar), "DELETE" */
 	const char *url;              /* absolute */
 	const char *depth;            /* "0", "1"; NULL = no Depth header */
-	const char *if_none_match;    /* an ETag, sent as If-None-Match */
+	const char *if_none_match;    /* an ETag (or "*"), sent as If-None-Match */
 	const char *if_modified_since;/* an HTTP date, sent as If-Modified-Since */
 	const char *body;             /* XML (Content-Type: application/xml), len bytes; NULL = none */
 	size_t len;

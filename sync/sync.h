@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "book_now.h"
 #include "caldav.h"
 #include "sync_store.h"
 
@@ -28,6 +29,8 @@ struct sync_run {
 };
 
 struct sync_report {
+	/* 0. the kiosk's book-now requests, first: a person waits at the screen */
+	struct book_now_report book;
 	/* 1. the outbox */
 	bool push_done;
 	int64_t pushed;          /* events sent (a batch sent again counts again) */

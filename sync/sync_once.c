@@ -194,6 +194,12 @@ int sync_once(const struct seuil_config *cfg, struct store *st, const struct syn
 
 	memset(report, 0, sizeof(*report));
 	report->retry_after_s = -1;
+	{
+		/* before the office: a person waits at the screen for the answer */
+		struct caldav_run crun = { run != NULL && run->insecure_loopback, run != NULL ? run->tick : NULL,
+					   run != NULL ? run->tick_ctx : NULL };
+		book_now_run(cfg, st, &crun, clock_wall_ms(), &report->book);
+	}
 	if (cfg->device_id[0] != '\0')
 		snprintf(device, sizeof(device), "%s", cfg->device_id);
 	else
@@ -232,6 +238,9 @@ char *sync_report_format(const struct sync_report *r, char *buf, size_t len)
 	if (len == 0)
 		return buf;
 	buf[0] = '\0';
+	if (r->book.ok + r->book.conflict + r->book.offline + r->book.failed > 0)
+		n = add(buf, len, n, "book now: %d ok, %d conflict, %d offline, %d failed\n", r->book.ok,
+			r->book.conflict, r->book.offline, r->book.failed);
 	if (r->push_done)
 		n = add(buf, len, n, "push: %" PRId64 " events in %d batch%s, acked_seq %" PRId64 ", %" PRId64
 			" waiting\n", r->pushed, r->batches, r->batches == 1 ? "" : "es", r->acked_seq,

@@ -1,13 +1,15 @@
 #!/bin/bash
 # test_kiosk_script.sh - the kiosk's screens headless: each tests/e2e/*.script
 # played by `seuil --script` under SDL_VIDEODRIVER=dummy against the sample
-# directory; every `shot NAME` of a script must come out as a 1280x800 PNG.
+# directory (its rooms given calendars, and bookings around now); every
+# `shot NAME` of a script must come out as a 1280x800 PNG.
 # usage: test_kiosk_script.sh [BUILD_DIR]
 set -u
 build=$(cd "${1:-build}" && pwd)
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kiosk-script.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+# KEEP_SHOTS=DIR keeps the screenshots there, to look at them
+trap 'if [ -n "${KEEP_SHOTS:-}" ]; then mkdir -p "$KEEP_SHOTS" && cp -r "$tmp"/shots-* "$KEEP_SHOTS"/; fi; rm -rf "$tmp"' EXIT
 export SEUIL_DB="$tmp/seuil.db"
 export SDL_VIDEODRIVER=dummy
 passed=0
@@ -26,10 +28,42 @@ png_size() {
 	echo "$w $h"
 }
 
-if "$build/seuilctl" init >/dev/null && "$build/seuilctl" import "$top/dist/examples/directory.json" >/dev/null; then
+# the sample directory, its rooms given calendars (book now needs a CalDAV
+# one; an iCalendar feed and a room without calendar are never offered) and
+# two more rooms, so that the rooms board has two pages
+python3 - "$top/dist/examples/directory.json" "$tmp/directory.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+cal = "https://calendar.invalid/pole/"
+for r in d["rooms"]:
+    r["calendar"] = cal + r["id"] + "/"
+d["rooms"] += [
+    {"id": "salle-jardin", "name": "Salle Jardin", "capacity": 6, "doors": ["salles"], "calendar": cal + "jardin.ics", "feed": "ics"},
+    {"id": "salle-cave", "name": "Salle Cave", "capacity": 20, "doors": ["salles"]},
+]
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+if "$build/seuilctl" init >/dev/null && "$build/seuilctl" import "$tmp/directory.json" >/dev/null; then
 	ok "sample directory imported"
 else
 	not_ok "sample directory imported"
+fi
+# bookings around now: Navale busy (not offered by book now), Estuaire free
+# for 40 minutes then booked privately by Scop BTP (30 minutes only),
+# Atelier free; tomorrow's in Navale
+utc() { date -u -d "@$(($(date +%s) + $1))" +%Y%m%dT%H%M00Z; }
+ics() { # uid, from offset s, to offset s, extra lines
+	printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Seuil tests//FR\r\nBEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:%s\r\nDTEND:%s\r\n%bEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+		"$1" "$(utc "$2")" "$(utc "$3")" "$4"
+}
+ics ag -1800 3600 'SUMMARY:Assemblée générale\r\n' >"$tmp/navale-1.ics"
+ics formation 86400 93600 'SUMMARY:Formation premiers secours\r\n' >"$tmp/navale-2.ics"
+ics entretien 2400 6000 'SUMMARY:Entretien\r\nCLASS:PRIVATE\r\nX-SEUIL-TENANT:scop-btp\r\n' >"$tmp/estuaire.ics"
+if "$build/seuilctl" bookings-import --room salle-navale "$tmp/navale-1.ics" "$tmp/navale-2.ics" >/dev/null &&
+	"$build/seuilctl" bookings-import --room salle-estuaire "$tmp/estuaire.ics" >/dev/null; then
+	ok "bookings imported for the rooms board and book now"
+else
+	not_ok "bookings imported for the rooms board and book now"
 fi
 
 for script in "$top"/tests/e2e/*.script; do
@@ -52,6 +86,14 @@ for script in "$top"/tests/e2e/*.script; do
 		fi
 	done
 done
+
+# book now without seuil-sync: the request was cancelled when it timed out,
+# so a late seuil-sync cannot book it, and nothing is in the room's calendar
+state=$(sqlite3 "$SEUIL_DB" "SELECT state || ' ' || json_extract(body, '$.room') FROM requests WHERE kind = 'book'")
+[ "$state" = "expired salle-estuaire" ] && ok "book now: the unanswered request was cancelled" ||
+	not_ok "book now: the unanswered request was cancelled (got: $state)"
+[ "$("$build/seuilctl" bookings --room salle-estuaire | grep -c seuil-book)" = 0 ] &&
+	ok "book now: nothing was booked" || not_ok "book now: nothing was booked"
 
 # a script error names its line and fails
 printf 'shot fine\nfly 1 2\n' >"$tmp/bad.script"
