@@ -208,6 +208,14 @@ static void draw(struct kiosk *k)
 	k->dirty = false;
 }
 
+/* draws the current screen and shows it; the debug line marks the frame for tests and benchmarks */
+static void show(struct kiosk *k)
+{
+	draw(k);
+	ui_present(k->g);
+	log_debug("frame presented: %s, %s", screen_name(k->ui.screen), k->ui.lang == UI_LANG_EN ? "en" : "fr");
+}
+
 /* one turn of the door without waiting */
 static bool service_door(struct kiosk *k)
 {
@@ -396,8 +404,7 @@ static int run_interactive(struct kiosk *k)
 		log_error("cannot start the door watcher");
 		return 2;
 	}
-	draw(k);
-	ui_present(k->g);
+	show(k);
 	while (running) {
 		SDL_Event e;
 		struct ui_event tick = { .kind = UI_EV_TICK, .minute_of_day = -1 };
@@ -417,10 +424,8 @@ static int run_interactive(struct kiosk *k)
 		/* every zone's minutes turn together */
 		if ((int)(t / 60) != k->shown_epoch_minute)
 			k->dirty = true;
-		if (k->dirty && running) {
-			draw(k);
-			ui_present(k->g);
-		}
+		if (k->dirty && running)
+			show(k);
 	}
 	stop_watcher(k);
 	log_info("stopping: door locked");
@@ -600,7 +605,8 @@ int kiosk_run(const struct seuil_config *cfg, const char *db_path, const struct 
 	k.ui.staff_svc = k.staff_svc;
 	k.ui.book_svc = k.book_svc;
 	ui_text_init(NULL, k.ui.lang);
-	if (ui_gfx_open(opt->windowed || scripted, scripted, &k.g, err, sizeof(err)) != SEUIL_OK) {
+	/* the software renderer: a full redraw takes 1-2 ms (tests/bench/kiosk_draw) and no GL stack is loaded */
+	if (ui_gfx_open(opt->windowed || scripted, true, &k.g, err, sizeof(err)) != SEUIL_OK) {
 		log_error("%s", err);
 		rc = 2;
 		goto out;
