@@ -70,6 +70,7 @@ struct room_sync {
 	size_t count;
 	size_t data_bytes;
 	char token[CALDAV_TOKEN_MAX + 1];
+	long last_status; /* of the last reply, 0 when none came */
 	char *err;
 	size_t errlen;
 };
@@ -153,10 +154,12 @@ static int dav_request(struct room_sync *s, const char *method, const char *url,
 		memset(reply, 0, sizeof(*reply));
 		return err_set(s->err, s->errlen, SEUIL_ERR_NOMEM, "out of memory");
 	}
+	s->last_status = 0;
 	rc = caldav_http_send(s->http, &req, reply, s->err, s->errlen);
 	free(body);
 	if (rc != SEUIL_OK)
 		return rc;
+	s->last_status = reply->status;
 	if (rejected != NULL && (reply->status == 409 || reply->status == 400 ||
 				 (reply->status == 403 &&
 				  caldav_error_has(reply->body, reply->len, "DAV:", "valid-sync-token")))) {
@@ -443,8 +446,26 @@ int caldav_sync_room(struct caldav_http *http, struct store *st, const struct ro
 		log_info("calendar of %s: the server rejected the sync-token: full resync", room->id);
 		o->resynced = true;
 	}
-	if ((rc = discover(&s, &collection)) == SEUIL_OK &&
-	    (rc = collect(&s, collection, "", &rejected, &rounds)) == SEUIL_OK) {
+	/*
+	 * The room's URL is most often the calendar itself: a listing with items
+	 * says so without a PROPFIND first.  An empty listing, or an answer that
+	 * says this is no calendar, goes through discovery; a timeout or a
+	 * refused login does not (it would only double the wait).
+	 */
+	rc = collect(&s, room->url, "", &rejected, &rounds);
+	if (rc == SEUIL_OK && !rejected && s.count > 0) {
+		if ((collection = strdup(room->url)) == NULL)
+			rc = err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory");
+	} else if ((rc == SEUIL_OK && (rejected || s.count == 0)) ||
+		   (s.last_status >= 400 && s.last_status < 500 && s.last_status != 401 && s.last_status != 407 &&
+		    s.last_status != 408 && s.last_status != 429)) {
+		entries_release(&s);
+		s.token[0] = '\0';
+		err[0] = '\0';
+		if ((rc = discover(&s, &collection)) == SEUIL_OK)
+			rc = collect(&s, collection, "", &rejected, &rounds);
+	}
+	if (rc == SEUIL_OK && collection != NULL) {
 		entries_settle(&s);
 		/* in a full listing, a deletion only cancels an earlier round's item */
 		if ((rc = fill_missing(&s, collection)) == SEUIL_OK)
