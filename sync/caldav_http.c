@@ -7,9 +7,9 @@
 #include "caldav_http.h"
 
 #include "err.h"
+#include "sync_http.h"
 #include "sync_store.h"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
@@ -29,32 +29,9 @@ struct caldav_http {
 	void *tick_ctx;
 	char curl_err[CURL_ERROR_SIZE];
 	/* the reply being received */
-	char *buf;
-	size_t len, cap;
-	bool too_large;
+	struct sync_body body;
 	struct caldav_http_reply *reply;
 };
-
-/* 127.0.0.0/8, ::1 or localhost (the rule of sync_http.c) */
-static bool loopback_host(const char *host)
-{
-	struct in_addr v4;
-	struct in6_addr v6;
-	char inner[64];
-	size_t n = strlen(host);
-
-	if (strcasecmp(host, "localhost") == 0 || strcasecmp(host, "localhost.") == 0)
-		return true;
-	if (inet_pton(AF_INET, host, &v4) == 1)
-		return (ntohl(v4.s_addr) >> 24) == 127;
-	if (n > 2 && n < sizeof(inner) + 2 && host[0] == '[' && host[n - 1] == ']') {
-		memcpy(inner, host + 1, n - 2);
-		inner[n - 2] = '\0';
-		if (inet_pton(AF_INET6, inner, &v6) == 1)
-			return memcmp(&v6, &in6addr_loopback, sizeof(v6)) == 0;
-	}
-	return false;
-}
 
 int caldav_url_check(const char *url, bool insecure_loopback, bool *plain, char *err, size_t errlen)
 {
@@ -80,7 +57,7 @@ int caldav_url_check(const char *url, bool insecure_loopback, bool *plain, char 
 		*plain = false;
 	} else if (strcmp(scheme, "http") != 0) {
 		rc = err_set(err, errlen, SEUIL_ERR_INVALID, "calendar URL: %s:// is not https://", scheme);
-	} else if (!insecure_loopback || !loopback_host(host)) {
+	} else if (!insecure_loopback || !sync_http_loopback_host(host)) {
 		rc = err_set(err, errlen, SEUIL_ERR_DENIED,
 			     "refusing plain http:// to %s: calendars are reached over https:// only", host);
 	} else {
@@ -131,31 +108,6 @@ int caldav_url_resolve(const char *base, const char *href, char **out, char *err
 	curl_free(full);
 	curl_url_cleanup(u);
 	return rc;
-}
-
-static size_t on_data(char *data, size_t size, size_t n, void *ctx)
-{
-	struct caldav_http *h = ctx;
-	size_t bytes = size * n;
-
-	if (h->len + bytes > SYNC_REPLY_MAX) {
-		h->too_large = true;
-		return 0; /* aborts the transfer */
-	}
-	if (h->len + bytes + 1 > h->cap) {
-		size_t cap = h->cap ? h->cap : 16384;
-		char *grown;
-		while (cap < h->len + bytes + 1)
-			cap *= 2;
-		if ((grown = realloc(h->buf, cap)) == NULL)
-			return 0;
-		h->buf = grown;
-		h->cap = cap;
-	}
-	memcpy(h->buf + h->len, data, bytes);
-	h->len += bytes;
-	h->buf[h->len] = '\0';
-	return bytes;
 }
 
 /* keeps the value of header `name` (trimmed) in dst when it fits; a new status line empties them */
@@ -241,8 +193,8 @@ int caldav_http_new(const struct caldav_http_options *o, struct caldav_http **ou
 	SET(CURLOPT_LOW_SPEED_LIMIT, (long)LOW_SPEED_BYTES);
 	SET(CURLOPT_LOW_SPEED_TIME, low_time);
 	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)SYNC_REPLY_MAX);
-	SET(CURLOPT_WRITEFUNCTION, on_data);
-	SET(CURLOPT_WRITEDATA, h);
+	SET(CURLOPT_WRITEFUNCTION, sync_body_write);
+	SET(CURLOPT_WRITEDATA, &h->body);
 	SET(CURLOPT_HEADERFUNCTION, on_header);
 	SET(CURLOPT_HEADERDATA, h);
 	SET(CURLOPT_XFERINFOFUNCTION, on_progress);
@@ -278,7 +230,7 @@ void caldav_http_free(struct caldav_http *h)
 	}
 	free(h->user);
 	free(h->ca);
-	free(h->buf);
+	free(h->body.buf);
 	free(h);
 }
 
@@ -309,7 +261,7 @@ static int transfer_error(struct caldav_http *h, CURLcode rc, const char *req, c
 	case CURLE_ABORTED_BY_CALLBACK:
 		return err_set(err, errlen, SEUIL_ERR_NETWORK, "%s: interrupted", req);
 	default:
-		if (h->too_large || rc == CURLE_FILESIZE_EXCEEDED)
+		if (h->body.too_large || rc == CURLE_FILESIZE_EXCEEDED)
 			return err_set(err, errlen, SEUIL_ERR_TOO_LARGE, "%s: reply larger than %u bytes", req,
 				       SYNC_REPLY_MAX);
 		return err_set(err, errlen, SEUIL_ERR_NETWORK, "%s: %s", req, detail);
@@ -364,8 +316,8 @@ int caldav_http_send(struct caldav_http *h, const struct caldav_http_request *re
 		curl_slist_free_all(headers);
 		return err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory");
 	}
-	h->len = 0;
-	h->too_large = false;
+	h->body.len = 0;
+	h->body.too_large = false;
 	h->curl_err[0] = '\0';
 	h->reply = reply;
 	curl_easy_setopt(h->curl, CURLOPT_URL, req->url);
@@ -395,10 +347,10 @@ int caldav_http_send(struct caldav_http *h, const struct caldav_http_request *re
 	h->reply = NULL;
 	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
 	reply->status = status;
-	reply->body = h->buf != NULL ? h->buf : calloc(1, 1);
-	reply->len = h->len;
-	h->buf = NULL;
-	h->len = h->cap = 0;
+	reply->body = h->body.buf != NULL ? h->body.buf : calloc(1, 1);
+	reply->len = h->body.len;
+	h->body.buf = NULL;
+	h->body.len = h->body.cap = 0;
 	if (reply->body == NULL)
 		return err_set(err, errlen, SEUIL_ERR_NOMEM, "%s: out of memory", what);
 	if (rc != CURLE_OK)

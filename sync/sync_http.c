@@ -28,9 +28,7 @@ struct sync_http {
 	void *tick_ctx;
 	char curl_err[CURL_ERROR_SIZE];
 	/* the reply being received */
-	char *buf;
-	size_t len, cap;
-	bool too_large;
+	struct sync_body body;
 };
 
 int sync_http_global_init(char *err, size_t errlen)
@@ -47,8 +45,7 @@ void sync_http_global_cleanup(void)
 	curl_global_cleanup();
 }
 
-/* 127.0.0.0/8, ::1 (written [::1] in a URL) or localhost, which libcurl resolves itself */
-static bool loopback_host(const char *host)
+bool sync_http_loopback_host(const char *host)
 {
 	struct in_addr v4;
 	struct in6_addr v6;
@@ -101,7 +98,7 @@ int sync_url_check(const char *url, bool insecure_loopback, bool *plain, char *e
 			     "refusing plain http:// to %s: the office is reached over https:// only"
 			     " (--insecure-loopback allows http:// to this machine, for tests)",
 			     host);
-	} else if (!loopback_host(host)) {
+	} else if (!sync_http_loopback_host(host)) {
 		rc = err_set(err, errlen, SEUIL_ERR_DENIED,
 			     "refusing plain http:// to %s: --insecure-loopback allows only 127.0.0.0/8, ::1"
 			     " and localhost",
@@ -119,9 +116,9 @@ done:
 	return rc;
 }
 
-static size_t on_data(char *data, size_t size, size_t n, void *ctx)
+size_t sync_body_write(char *data, size_t size, size_t n, void *ctx)
 {
-	struct sync_http *h = ctx;
+	struct sync_body *h = ctx;
 	size_t bytes = size * n;
 
 	if (h->len + bytes > SYNC_REPLY_MAX) {
@@ -182,8 +179,8 @@ static int configure(struct sync_http *h, const struct sync_http_options *o, boo
 	SET(CURLOPT_LOW_SPEED_LIMIT, (long)LOW_SPEED_BYTES);
 	SET(CURLOPT_LOW_SPEED_TIME, low_time);
 	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)SYNC_REPLY_MAX);
-	SET(CURLOPT_WRITEFUNCTION, on_data);
-	SET(CURLOPT_WRITEDATA, h);
+	SET(CURLOPT_WRITEFUNCTION, sync_body_write);
+	SET(CURLOPT_WRITEDATA, &h->body);
 	SET(CURLOPT_XFERINFOFUNCTION, on_progress);
 	SET(CURLOPT_XFERINFODATA, h);
 	SET(CURLOPT_NOPROGRESS, 0L);
@@ -265,7 +262,7 @@ void sync_http_free(struct sync_http *h)
 	if (h->curl != NULL)
 		curl_easy_cleanup(h->curl);
 	curl_slist_free_all(h->headers);
-	free(h->buf);
+	free(h->body.buf);
 	free(h->base);
 	free(h);
 }
@@ -301,7 +298,7 @@ static int transfer_error(struct sync_http *h, CURLcode rc, const char *req, cha
 	case CURLE_ABORTED_BY_CALLBACK:
 		return err_set(err, errlen, SEUIL_ERR_NETWORK, "%s: interrupted", req);
 	default:
-		if (h->too_large || rc == CURLE_FILESIZE_EXCEEDED)
+		if (h->body.too_large || rc == CURLE_FILESIZE_EXCEEDED)
 			return err_set(err, errlen, SEUIL_ERR_TOO_LARGE, "%s: reply larger than %u bytes", req,
 				       SYNC_REPLY_MAX);
 		return err_set(err, errlen, SEUIL_ERR_NETWORK, "%s: %s", req, detail);
@@ -324,11 +321,11 @@ int sync_http_request(struct sync_http *h, const char *method, const char *targe
 	if ((url = malloc(n)) == NULL)
 		return err_set(err, errlen, SEUIL_ERR_NOMEM, "%s: out of memory", req);
 	snprintf(url, n, "%s%s", h->base, target);
-	h->len = 0;
-	h->too_large = false;
+	h->body.len = 0;
+	h->body.too_large = false;
 	h->curl_err[0] = '\0';
-	if (h->buf != NULL)
-		h->buf[0] = '\0';
+	if (h->body.buf != NULL)
+		h->body.buf[0] = '\0';
 	curl_easy_setopt(h->curl, CURLOPT_URL, url);
 	if (body != NULL) {
 		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
@@ -343,10 +340,10 @@ int sync_http_request(struct sync_http *h, const char *method, const char *targe
 		reply->retry_after_s = retry > 86400 * 365 ? 86400 * 365 : (long)retry;
 	reply->status = status;
 	/* the reply is handed over; the handle starts the next one empty */
-	reply->body = h->buf != NULL ? h->buf : calloc(1, 1);
-	reply->len = h->len;
-	h->buf = NULL;
-	h->len = h->cap = 0;
+	reply->body = h->body.buf != NULL ? h->body.buf : calloc(1, 1);
+	reply->len = h->body.len;
+	h->body.buf = NULL;
+	h->body.len = h->body.cap = 0;
 	if (reply->body == NULL)
 		return err_set(err, errlen, SEUIL_ERR_NOMEM, "%s: out of memory", req);
 	if (rc != CURLE_OK)

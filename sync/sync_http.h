@@ -78,4 +78,19 @@ void sync_http_reply_release(struct sync_http_reply *reply);
 int sync_http_global_init(char *err, size_t errlen);
 void sync_http_global_cleanup(void);
 
+/*
+ * What the office client and the calendar client share: a reply body
+ * received under SYNC_REPLY_MAX (CURLOPT_WRITEFUNCTION sync_body_write with
+ * the struct as CURLOPT_WRITEDATA; too_large says why a transfer stopped),
+ * and the loopback rule of --insecure-loopback.
+ */
+struct sync_body {
+	char *buf; /* NUL-terminated */
+	size_t len, cap;
+	bool too_large;
+};
+size_t sync_body_write(char *data, size_t size, size_t n, void *body);
+/* 127.0.0.0/8, ::1 (written [::1] in a URL) or localhost, which libcurl resolves itself */
+bool sync_http_loopback_host(const char *host);
+
 #endif

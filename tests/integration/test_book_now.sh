@@ -27,47 +27,10 @@ failed=0
 ok() { echo "ok - $1"; passed=$((passed + 1)); }
 not_ok() { echo "not ok - $1"; failed=$((failed + 1)); }
 same() { [ "$2" = "$3" ] && ok "$1" || { not_ok "$1"; echo "#   got:    $2" | head -5; echo "#   wanted: $3" | head -5; }; }
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-wait_port() { for _ in $(seq 150); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 
-for tool in openssl curl sqlite3 python3; do
-	command -v $tool >/dev/null || { echo "not ok - $tool is needed (make deps)"; exit 1; }
-done
-/usr/bin/python3 -c 'import radicale' 2>/dev/null || { echo "not ok - radicale is needed (make deps)"; exit 1; }
-sh "$top/dist/make-site-certs" "$tmp/site" --server-name localhost --server-ip 127.0.0.1 \
-	--device kiosk-1 >/dev/null 2>&1 || { echo "not ok - cannot make certificates"; exit 1; }
-
-# --- Radicale over TLS, htpasswd (plain), as test_caldav.sh ----------------------------
-rport=$(free_port)
-echo "accueil:s3cret-du-pole" >"$tmp/htpasswd"
-cat >"$tmp/radicale.conf" <<EOC
-[server]
-hosts = 127.0.0.1:$rport
-ssl = True
-certificate = $tmp/site/server.pem
-key = $tmp/site/server.key
-[auth]
-type = htpasswd
-htpasswd_filename = $tmp/htpasswd
-htpasswd_encryption = plain
-delay = 0
-[storage]
-filesystem_folder = $tmp/collections
-[rights]
-type = owner_only
-[web]
-type = none
-[logging]
-level = warning
-EOC
-/usr/bin/python3 -m radicale --config "$tmp/radicale.conf" >"$tmp/radicale.log" 2>&1 &
-radicale=$!
-pids="$pids $radicale"
-wait_port "$rport" || { echo "not ok - Radicale did not start"; cat "$tmp/radicale.log"; exit 1; }
-dav="https://localhost:$rport/accueil"
-dc() { curl -s --cacert "$tmp/site/site-ca.pem" -u accueil:s3cret-du-pole "$@"; }
+# --- a site CA; Radicale over TLS with one htpasswd user (radicale.sh) ----------------
+. "$top/tests/integration/radicale.sh"
+start_radicale || exit 1
 dc -o /dev/null -X PROPFIND -H 'Depth: 0' "$dav/"
 for c in navale estuaire; do
 	code=$(dc -o /dev/null -w '%{http_code}' -X MKCALENDAR "$dav/$c/")
@@ -194,8 +157,8 @@ same "a request older than the kiosk waits is refused" "$(answer a)" "failed exp
 events estuaire | grep -q seuil-book-old && not_ok "and not booked" || ok "and not booked"
 
 # --- 4. the calendar down: offline ---------------------------------------------------------------
-kill "$radicale"
-wait "$radicale" 2>/dev/null
+kill "$radicale_pid"
+wait "$radicale_pid" 2>/dev/null
 pids=""
 add_req b "$start4" "$end4"
 sync_kiosk b

@@ -36,10 +36,6 @@ check() { # description, command...: ok when the command succeeds
 	if "$@" >/dev/null 2>&1; then ok "$what"; else not_ok "$what"; show; fi
 }
 same() { [ "$2" = "$3" ] && ok "$1" || { not_ok "$1"; echo "#   got:    $2" | head -5; echo "#   wanted: $3" | head -5; }; }
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-wait_port() { for _ in $(seq 150); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 q() { sqlite3 "$db" "$1"; }
 # what the store holds of a room: href and etag of each item, and its token or validators
 room_state() {
@@ -48,43 +44,9 @@ room_state() {
 }
 hrefs() { q "SELECT href FROM bookings WHERE room_id = '$1' ORDER BY href" | tr '\n' ' '; }
 
-for tool in openssl curl sqlite3 python3; do
-	command -v $tool >/dev/null || { echo "not ok - $tool is needed (make deps)"; exit 1; }
-done
-/usr/bin/python3 -c 'import radicale' 2>/dev/null || { echo "not ok - radicale is needed (make deps)"; exit 1; }
-
-# --- a site CA; one server certificate for the office, Radicale and the feed -------------
-sh "$top/dist/make-site-certs" "$tmp/site" --server-name localhost --server-ip 127.0.0.1 \
-	--device kiosk-1 >/dev/null 2>&1 || { echo "not ok - cannot make certificates"; exit 1; }
-
-# --- Radicale over TLS, htpasswd (plain) -----------------------------------------------
-rport=$(free_port)
-echo "accueil:s3cret-du-pole" >"$tmp/htpasswd"
-cat >"$tmp/radicale.conf" <<EOF
-[server]
-hosts = 127.0.0.1:$rport
-ssl = True
-certificate = $tmp/site/server.pem
-key = $tmp/site/server.key
-[auth]
-type = htpasswd
-htpasswd_filename = $tmp/htpasswd
-htpasswd_encryption = plain
-delay = 0
-[storage]
-filesystem_folder = $tmp/collections
-[rights]
-type = owner_only
-[web]
-type = none
-[logging]
-level = warning
-EOF
-/usr/bin/python3 -m radicale --config "$tmp/radicale.conf" >"$tmp/radicale.log" 2>&1 &
-pids="$pids $!"
-wait_port "$rport" || { echo "not ok - Radicale did not start"; cat "$tmp/radicale.log"; exit 1; }
-dav="https://localhost:$rport/accueil"
-dc() { curl -s --cacert "$tmp/site/site-ca.pem" -u accueil:s3cret-du-pole "$@"; }
+# --- a site CA; Radicale over TLS with one htpasswd user (radicale.sh) ----------------
+. "$top/tests/integration/radicale.sh"
+start_radicale || exit 1
 # an event in UTC, from days and hours after today's midnight
 day() { date -u -d "$(date -u +%F) + $1 days" +%Y%m%d; }
 put_event() { # collection, uid, day offset, from hour, to hour, summary
