@@ -144,16 +144,38 @@ static void refresh_rooms(struct kiosk *k, int64_t now_s)
 	}
 }
 
+/*
+ * The last sync as the building reads it: "14:27" today, "25/11 18:02"
+ * another day; the store keeps UTC ("2026-11-26T13:27:03Z").
+ */
+static void local_when(const struct kiosk *k, const char *iso, time_t now, char *out, size_t len)
+{
+	struct tm tm = { 0 };
+	struct tz_local then, today;
+	int y, mo, d, h, mi, s;
+
+	if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo, &d, &h, &mi, &s) != 6 || k->zone == NULL) {
+		snprintf(out, len, "%s", iso);
+		return;
+	}
+	tm = (struct tm){ .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = s };
+	tz_localtime(k->zone, (int64_t)timegm(&tm), &then);
+	tz_localtime(k->zone, (int64_t)now, &today);
+	if (then.days == today.days)
+		snprintf(out, len, "%02d:%02d", then.minute / 60, then.minute % 60);
+	else
+		snprintf(out, len, "%02d/%02d %02d:%02d", then.day, then.month, then.minute / 60, then.minute % 60);
+}
+
 static void refresh_info(struct kiosk *k)
 {
-	struct store_summary sum;
+	struct store_summary sum = { 0 };
 	char err[256] = "";
 	time_t t = (time_t)(clock_wall_ms() / 1000);
 
 	k->info.door_released = appliance_door_released(k->app);
 	if (store_summarize(appliance_store(k->app), &sum, err, sizeof(err)) == SEUIL_OK) {
 		snprintf(k->info.site, sizeof(k->info.site), "%s", sum.site);
-		snprintf(k->info.last_sync, sizeof(k->info.last_sync), "%s", sum.last_sync);
 		k->info.lockdown = sum.lockdown > 0;
 		/* the clock shows the building's time, whatever the box's zone */
 		if (sum.timezone[0] != '\0' && (k->zone == NULL || strcmp(tz_name(k->zone), sum.timezone) != 0)) {
@@ -164,6 +186,9 @@ static void refresh_info(struct kiosk *k)
 		}
 	}
 	k->info.zone = k->zone;
+	k->info.last_sync[0] = '\0';
+	if (sum.last_sync[0] != '\0')
+		local_when(k, sum.last_sync, t, k->info.last_sync, sizeof(k->info.last_sync));
 	refresh_rooms(k, (int64_t)t);
 	localtime_r(&t, &k->info.now);
 	if (k->zone != NULL) {

@@ -8,7 +8,8 @@ free_port() {
 	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 wait_port() { for _ in $(seq 150); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-dc() { curl -s --cacert "$tmp/site/site-ca.pem" -u accueil:s3cret-du-pole "$@"; }
+# no "Expect: 100-continue" on PUT: Radicale does not answer it, and curl would wait a second
+dc() { curl -s --cacert "$tmp/site/site-ca.pem" -u accueil:s3cret-du-pole -H "Expect:" "$@"; }
 
 start_radicale() {
 	for tool in openssl curl sqlite3; do
