@@ -8,9 +8,11 @@
  */
 #include "sync.h"
 
+#include "bookings.h"
 #include "clock.h"
 #include "config.h"
 #include "err.h"
+#include "log.h"
 #include "store.h"
 #include "sync_http.h"
 #include "sync_store.h"
@@ -160,6 +162,33 @@ static int commands(struct step *s)
  * the office's): a failed room is in report->calendars, not in the sync's
  * result.  Not while stopping.
  */
+/*
+ * Once a local day, every stored calendar object is expanded again, so that
+ * the window (a week back, 90 days ahead) moves with the days even for a
+ * calendar that does not change.
+ */
+static void reexpand_daily(struct store *st, int64_t now_ms)
+{
+	int64_t day_ms, last;
+	char err[256] = "", day[24];
+
+	if (store_site_day_start(st, now_ms, &day_ms, err, sizeof(err)) != SEUIL_OK ||
+	    (last = store_setting_int(st, "bookings_expanded_day", 0)) == day_ms)
+		return;
+	snprintf(day, sizeof(day), "%lld", (long long)day_ms);
+	/* the first time, what was just stored was expanded for today already */
+	if (last == 0) {
+		if (store_setting_set(st, "bookings_expanded_day", day, err, sizeof(err)) != SEUIL_OK)
+			log_warn("calendars: %s", err);
+		return;
+	}
+	if (bookings_reexpand(st, now_ms / 1000, err, sizeof(err)) != SEUIL_OK ||
+	    store_setting_set(st, "bookings_expanded_day", day, err, sizeof(err)) != SEUIL_OK)
+		log_warn("calendars: the daily expansion failed: %s", err);
+	else
+		log_info("calendars: bookings expanded again for the new day");
+}
+
 static void calendars(const struct seuil_config *cfg, struct store *st, const struct sync_run *run,
 		      struct sync_report *report)
 {
@@ -171,6 +200,7 @@ static void calendars(const struct seuil_config *cfg, struct store *st, const st
 		return;
 	caldav_sync_rooms(cfg, st, &crun, clock_wall_ms(), &report->calendars, cerr, sizeof(cerr));
 	report->calendars_done = true;
+	reexpand_daily(st, clock_wall_ms());
 }
 
 int sync_once(const struct seuil_config *cfg, struct store *st, const struct sync_run *run,

@@ -310,6 +310,13 @@ sed -i '/^calendar_ca/d' "$tmp/noca.conf"
 sync_with noca
 check "without calendar_ca the system's CAs do not know the site CA" grep -q "certificate is refused" "$tmp/sync.out"
 
+# --- the daily expansion: a new day expands every stored object again ------------------------
+before=$(q "SELECT count(*) FROM occurrences")
+q "DELETE FROM occurrences; UPDATE settings SET value = '1' WHERE key = 'bookings_expanded_day'"
+sync_with kiosk
+same "a new day: every stored object is expanded again" "$(q "SELECT count(*) FROM occurrences")" "$before"
+check "and the day is recorded" test "$(q "SELECT value FROM settings WHERE key = 'bookings_expanded_day'")" != 1
+
 end=$(date +%s%N)
 echo "# test_caldav.sh: $(((end - start) / 1000000)) ms of syncing"
 echo "$passed passed, $failed failed"
