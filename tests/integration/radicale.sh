@@ -9,6 +9,9 @@ free_port() {
 }
 wait_port() { for _ in $(seq 150); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 # no "Expect: 100-continue" on PUT: Radicale does not answer it, and curl would wait a second
+# Europe/Paris as a VTIMEZONE: an object that names a TZID must carry it (RFC 5545
+# 3.2.19); Radicale without python3-tz refuses one that does not (HTTP 400)
+paris_vtimezone='BEGIN:VTIMEZONE\r\nTZID:Europe/Paris\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nDTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n'
 dc() { curl -s --cacert "$tmp/site/site-ca.pem" -u accueil:s3cret-du-pole -H "Expect:" "$@"; }
 
 start_radicale() {

@@ -55,7 +55,7 @@ put_event() { # collection, uid, day offset, from hour, to hour, summary
 	dc -o /dev/null -w '%{http_code}' -T "$tmp/ev.ics" -H 'Content-Type: text/calendar' "$dav/$1/$2.ics"
 }
 put_weekly() { # collection, uid: a weekly booking with an exception
-	printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Seuil tests//FR\r\nBEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Europe/Paris:%sT100000\r\nDTEND;TZID=Europe/Paris:%sT113000\r\nRRULE:FREQ=WEEKLY;COUNT=6\r\nEXDATE;TZID=Europe/Paris:%sT100000\r\nSUMMARY:Comité hebdomadaire\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+	printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Seuil tests//FR\r\n'"$paris_vtimezone"'BEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Europe/Paris:%sT100000\r\nDTEND;TZID=Europe/Paris:%sT113000\r\nRRULE:FREQ=WEEKLY;COUNT=6\r\nEXDATE;TZID=Europe/Paris:%sT100000\r\nSUMMARY:Comité hebdomadaire\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
 		"$2" "$(day 1)" "$(day 1)" "$(day 8)" >"$tmp/ev.ics"
 	dc -o /dev/null -w '%{http_code}' -T "$tmp/ev.ics" -H 'Content-Type: text/calendar' "$dav/$1/$2.ics"
 }
