@@ -5,13 +5,15 @@
  * iCalendar feeds are ics_feed.c's; the XML is caldav_xml.c's; the
  * transport caldav_http.c's; what is stored and expanded, bookings.c's.
  * Nothing is written for a room before all of its replies were read and
- * checked.
+ * checked.  Each CalDAV room's first REPORT is sent ahead, while the room
+ * before is stored (caldav_prefetch.h); this file judges it as its own.
  */
 #include "caldav.h"
 
 #include "bookings.h"
 #include "caldav_http.h"
 #include "caldav_int.h"
+#include "caldav_prefetch.h"
 #include "caldav_xml.h"
 #include "config.h"
 #include "err.h"
@@ -71,6 +73,7 @@ struct room_sync {
 	size_t data_bytes;
 	char token[CALDAV_TOKEN_MAX + 1];
 	long last_status; /* of the last reply, 0 when none came */
+	struct caldav_first *ahead; /* the room's first request, sent ahead; NULL once used or when none */
 	char *err;
 	size_t errlen;
 };
@@ -140,25 +143,14 @@ static void entries_settle(struct room_sync *s)
 	s->count = out;
 }
 
-/* a REPORT or PROPFIND to url with body; a 207 reply parsed into *ms */
-static int dav_request(struct room_sync *s, const char *method, const char *url, const char *depth, char *body,
-		       size_t len, struct caldav_http_reply *reply, struct caldav_multistatus *ms, bool *rejected)
+/* what a reply to method on url says: a 207 parsed into *ms, *rejected for a refused token (when asked) */
+static int dav_reply(struct room_sync *s, const char *method, const char *url, const struct caldav_http_reply *reply,
+		     struct caldav_multistatus *ms, bool *rejected)
 {
-	struct caldav_http_request req = { method, url, depth, NULL, NULL, body, len };
 	char what[200];
 	int rc;
 
-	memset(ms, 0, sizeof(*ms));
 	snprintf(what, sizeof(what), "%s %.160s", method, url);
-	if (body == NULL) {
-		memset(reply, 0, sizeof(*reply));
-		return err_set(s->err, s->errlen, SEUIL_ERR_NOMEM, "out of memory");
-	}
-	s->last_status = 0;
-	rc = caldav_http_send(s->http, &req, reply, s->err, s->errlen);
-	free(body);
-	if (rc != SEUIL_OK)
-		return rc;
 	s->last_status = reply->status;
 	if (rejected != NULL && (reply->status == 409 || reply->status == 400 ||
 				 (reply->status == 403 &&
@@ -175,6 +167,52 @@ static int dav_request(struct room_sync *s, const char *method, const char *url,
 		return err_set(s->err, s->errlen, rc, "%s: %s", what, inner);
 	}
 	return SEUIL_OK;
+}
+
+/* a REPORT or PROPFIND to url with body (freed here); a 207 reply parsed into *ms */
+static int dav_request(struct room_sync *s, const char *method, const char *url, const char *depth, char *body,
+		       size_t len, struct caldav_http_reply *reply, struct caldav_multistatus *ms, bool *rejected)
+{
+	struct caldav_http_request req = { method, url, depth, NULL, NULL, body, len };
+	int rc;
+
+	memset(ms, 0, sizeof(*ms));
+	if (body == NULL) {
+		memset(reply, 0, sizeof(*reply));
+		return err_set(s->err, s->errlen, SEUIL_ERR_NOMEM, "out of memory");
+	}
+	s->last_status = 0;
+	rc = caldav_http_send(s->http, &req, reply, s->err, s->errlen);
+	free(body);
+	if (rc != SEUIL_OK)
+		return rc;
+	return dav_reply(s, method, url, reply, ms, rejected);
+}
+
+/*
+ * A sync-collection REPORT of collection from token, as dav_request():
+ * the one sent ahead when it is this request (the room's first), its
+ * failure then the room's as if sent here; else sent now.
+ */
+static int sync_report(struct room_sync *s, const char *collection, const char *token,
+		       struct caldav_http_reply *reply, struct caldav_multistatus *ms, bool *rejected)
+{
+	struct caldav_first *ahead = s->ahead;
+	size_t len = 0;
+	char *body;
+
+	s->ahead = NULL; /* only ever the first request */
+	if (ahead != NULL && strcmp(ahead->url, collection) == 0 && strcmp(ahead->token, token) == 0) {
+		memset(ms, 0, sizeof(*ms));
+		s->last_status = 0;
+		*reply = ahead->reply; /* taken over */
+		memset(&ahead->reply, 0, sizeof(ahead->reply));
+		if (ahead->rc != SEUIL_OK)
+			return err_set(s->err, s->errlen, ahead->rc, "%s", ahead->err);
+		return dav_reply(s, "REPORT", collection, reply, ms, rejected);
+	}
+	body = caldav_body_sync(token, &len);
+	return dav_request(s, "REPORT", collection, "0", body, len, reply, ms, rejected);
 }
 
 /* PROPFIND of url at depth; *ms the multistatus */
@@ -278,11 +316,9 @@ static int collect(struct room_sync *s, const char *collection, const char *toke
 	for (*rounds = 1;; (*rounds)++) {
 		struct caldav_http_reply reply;
 		struct caldav_multistatus ms;
-		size_t len = 0;
-		char *body = caldav_body_sync(cur, &len);
 		bool truncated;
 
-		rc = dav_request(s, "REPORT", collection, "0", body, len, &reply, &ms, cur[0] ? rejected : NULL);
+		rc = sync_report(s, collection, cur, &reply, &ms, cur[0] ? rejected : NULL);
 		caldav_http_reply_release(&reply);
 		if (rc != SEUIL_OK || *rejected)
 			return rc;
@@ -418,10 +454,12 @@ static int apply(struct room_sync *s, struct store *st, bool full, int64_t now_m
 	return rc;
 }
 
-int caldav_sync_room(struct caldav_http *http, struct store *st, const struct room_calendar *room, int64_t now_ms,
-		     struct caldav_outcome *o, char *err, size_t errlen)
+/* caldav_sync_room(), its first request's reply taken from ahead when not NULL (what is left there the caller's) */
+static int sync_room(struct caldav_http *http, struct caldav_first *ahead, struct store *st,
+		     const struct room_calendar *room, int64_t now_ms, struct caldav_outcome *o, char *err,
+		     size_t errlen)
 {
-	struct room_sync s = { .http = http, .room = room, .err = err, .errlen = errlen };
+	struct room_sync s = { .http = http, .room = room, .ahead = ahead, .err = err, .errlen = errlen };
 	char *collection = NULL;
 	bool rejected = false;
 	int rc, rounds = 0;
@@ -476,6 +514,12 @@ int caldav_sync_room(struct caldav_http *http, struct store *st, const struct ro
 	entries_release(&s);
 	free(collection);
 	return rc;
+}
+
+int caldav_sync_room(struct caldav_http *http, struct store *st, const struct room_calendar *room, int64_t now_ms,
+		     struct caldav_outcome *o, char *err, size_t errlen)
+{
+	return sync_room(http, NULL, st, room, now_ms, o, err, errlen);
 }
 
 /* ---- credentials ---- */
@@ -553,11 +597,30 @@ static void room_failed(struct caldav_report *r, const char *room, const char *w
 	log_warn("calendar of %s: %s", room, why);
 }
 
+/* the thread sending the rooms' first requests ahead, when two rooms or more have one; NULL: none */
+static struct caldav_prefetch *prefetch_start(const struct caldav_http_options *o, const struct room_list *list)
+{
+	struct caldav_prefetch *p = NULL;
+	char why[CALDAV_ERROR_MAX] = "";
+	size_t wanted = 0;
+
+	for (size_t i = 0; i < list->count && wanted < 2; i++)
+		wanted += caldav_prefetch_wanted(&list->rooms[i], o->insecure_loopback);
+	if (wanted < 2)
+		return NULL;
+	if (caldav_prefetch_start(o, list->rooms, list->count, &p, why, sizeof(why)) != SEUIL_OK) {
+		log_warn("calendars: %s; each room waits for its own requests", why);
+		return NULL;
+	}
+	return p;
+}
+
 int caldav_sync_rooms(const struct seuil_config *cfg, struct store *st, const struct caldav_run *run,
 		      int64_t now_ms, struct caldav_report *report, char *err, size_t errlen)
 {
 	struct room_list list = { NULL, 0, false };
 	struct caldav_http *http = NULL;
+	struct caldav_prefetch *ahead = NULL;
 	char password[CALDAV_PASSWORD_MAX + 1] = "", setup[CALDAV_ERROR_MAX] = "";
 	int rc;
 
@@ -589,7 +652,8 @@ int caldav_sync_rooms(const struct seuil_config *cfg, struct store *st, const st
 			.tick = run != NULL ? run->tick : NULL,
 			.tick_ctx = run != NULL ? run->tick_ctx : NULL,
 		};
-		rc = caldav_http_new(&o, &http, setup, sizeof(setup));
+		if ((rc = caldav_http_new(&o, &http, setup, sizeof(setup))) == SEUIL_OK)
+			ahead = prefetch_start(&o, &list);
 	}
 	explicit_bzero(password, sizeof(password));
 	for (size_t i = 0; i < list.count; i++) {
@@ -607,10 +671,16 @@ int caldav_sync_rooms(const struct seuil_config *cfg, struct store *st, const st
 			break; /* stopping */
 		if ((r = caldav_url_check(room->url, run != NULL && run->insecure_loopback, &plain, why, sizeof(why))) ==
 		    SEUIL_OK) {
-			if (strcmp(room->feed, "ics") == 0)
+			if (strcmp(room->feed, "ics") == 0) {
 				r = ics_feed_sync_room(http, st, room, now_ms, &o, why, sizeof(why));
-			else
-				r = caldav_sync_room(http, st, room, now_ms, &o, why, sizeof(why));
+			} else {
+				struct caldav_first first;
+				bool sent = caldav_prefetch_take(ahead, i, run != NULL ? run->tick : NULL,
+								 run != NULL ? run->tick_ctx : NULL, &first);
+				r = sync_room(http, sent ? &first : NULL, st, room, now_ms, &o, why, sizeof(why));
+				if (sent)
+					caldav_http_reply_release(&first.reply);
+			}
 		}
 		if (r != SEUIL_OK) {
 			room_failed(report, room->id, why[0] ? why : seuil_strerror(r));
@@ -633,6 +703,7 @@ int caldav_sync_rooms(const struct seuil_config *cfg, struct store *st, const st
 							: "unchanged",
 			  o.changed, o.deleted, o.skipped);
 	}
+	caldav_prefetch_free(ahead); /* before the rooms it reads */
 	caldav_http_free(http);
 	free(list.rooms);
 	if (report->failed > 0)
