@@ -29,7 +29,9 @@
  * not stop the other rooms.
  *
  * Not thread-safe on a shared store handle.  Nothing here prints; each
- * failed room is logged at warning level.
+ * failed room is logged at warning level.  caldav_sync_rooms() fetches the
+ * next room's first REPORT on a thread of its own (caldav_prefetch.h) while
+ * the current room is stored; the store stays on the calling thread.
  */
 #ifndef SEUIL_CALDAV_H
 #define SEUIL_CALDAV_H
