@@ -460,7 +460,7 @@ static void draw_in_window(const char *label, const char *accel)
 int main(int argc, char **argv)
 {
 	static const struct run runs[] = {
-		{ "seuil --windowed as it is built (its own choice of renderer; SDL's default is GL, Mesa under Xvfb):", NULL },
+		{ "seuil --windowed as it is built (software renderer, its frame straight to X):", NULL },
 		{ "the same with SDL's software renderer straight to X "
 		  "(SDL_RENDER_DRIVER=software SDL_FRAMEBUFFER_ACCELERATION=0):",
 		  "SDL_RENDER_DRIVER=software SDL_FRAMEBUFFER_ACCELERATION=0" },
