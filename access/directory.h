@@ -22,6 +22,9 @@ struct store;
 
 enum directory_flags {
 	DIRECTORY_REPLACE = 1 << 0, /* make the stored directory equal to the file */
+	/* a badge stored for one holder may be given to another; without it that
+	 * is refused, naming both (a spreadsheet's typo must not move a badge) */
+	DIRECTORY_MOVE_BADGES = 1 << 1,
 };
 
 enum directory_format { DIRECTORY_AUTO, DIRECTORY_JSON, DIRECTORY_CSV };

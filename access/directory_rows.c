@@ -198,6 +198,36 @@ int dir_add_grant(struct dir_import *imp, const char *profile, const char *tenan
 	return dir_step_done(imp, stmt, path);
 }
 
+/* Refuses to give a stored badge to another holder unless DIRECTORY_MOVE_BADGES. */
+static int check_holder(struct dir_import *imp, const struct dir_credential *c, const char *path)
+{
+	static const char sql[] = "SELECT coalesce(person_id, 'visitor ' || visitor_id) FROM credentials"
+				  " WHERE kind = 'uid' AND identifier = ?1";
+	sqlite3_stmt *stmt;
+	char holder[96] = "", shown[UID_HEX_MAX + 8];
+	bool other;
+
+	if (imp->flags & DIRECTORY_MOVE_BADGES)
+		return SEUIL_OK;
+	if ((stmt = dir_prep(imp, sql)) == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, c->identifier, -1, SQLITE_STATIC);
+	other = sqlite3_step(stmt) == SQLITE_ROW;
+	if (other) {
+		store_column_copy(stmt, 0, holder, sizeof(holder));
+		other = strcmp(holder, c->person) != 0;
+	}
+	sqlite3_reset(stmt);
+	if (!other)
+		return SEUIL_OK;
+	if (imp->flags & DIR_REDACT_UIDS)
+		uid_redact(c->identifier, shown, sizeof(shown));
+	else
+		snprintf(shown, sizeof(shown), "%s", c->identifier);
+	return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID,
+		       "%s: badge %s is %s's; giving it to %s needs --move-badges", path, shown, holder, c->person);
+}
+
 int dir_put_credential(struct dir_import *imp, const struct dir_credential *c, const char *path)
 {
 	static const char sql[] =
@@ -207,9 +237,12 @@ int dir_put_credential(struct dir_import *imp, const struct dir_credential *c, c
 		" ON CONFLICT(kind, identifier) DO UPDATE SET person_id = excluded.person_id,"
 		" visitor_id = NULL, status = excluded.status, valid_from = excluded.valid_from,"
 		" valid_until = excluded.valid_until";
-	sqlite3_stmt *stmt = dir_prep(imp, sql);
+	sqlite3_stmt *stmt;
+	int rc;
 
-	if (stmt == NULL)
+	if ((rc = check_holder(imp, c, path)) != SEUIL_OK)
+		return rc;
+	if ((stmt = dir_prep(imp, sql)) == NULL)
 		return SEUIL_ERR_DB;
 	sqlite3_bind_text(stmt, 1, c->identifier, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, c->person, -1, SQLITE_STATIC);

@@ -77,16 +77,19 @@ int cmd_init(int argc, char **argv)
 }
 
 static const char import_usage[] =
-	"usage: seuilctl import [--db PATH] [--replace] [--format json|csv] FILE\n"
+	"usage: seuilctl import [--db PATH] [--replace] [--move-badges] [--format json|csv] FILE\n"
 	"Imports the directory from FILE ('-' for standard input): JSON or CSV as in\n"
 	"docs/formats.md, all or nothing.  Entries are inserted or updated by id;\n"
 	"with --replace the stored directory becomes equal to the file (for CSV:\n"
-	"people and badges).  The format is guessed from the content unless given.\n";
+	"people and badges).  The format is guessed from the content unless given.\n"
+	"A badge stored for one person is not given to another unless --move-badges\n"
+	"(the refusal names both).\n";
 
 int cmd_import(int argc, char **argv)
 {
 	static const struct option opts[] = { CLI_COMMON_LONGOPTS, { "replace", no_argument, NULL, 'r' },
 					      { "format", required_argument, NULL, 'f' },
+					      { "move-badges", no_argument, NULL, 'm' },
 					      { NULL, 0, NULL, 0 } };
 	enum directory_format format = DIRECTORY_AUTO;
 	struct directory_counts c;
@@ -98,6 +101,8 @@ int cmd_import(int argc, char **argv)
 	while ((opt = cli_getopt(argc, argv, "h", opts, import_usage, &done)) != -1) {
 		if (opt == 'r') {
 			flags |= DIRECTORY_REPLACE;
+		} else if (opt == 'm') {
+			flags |= DIRECTORY_MOVE_BADGES;
 		} else if (opt == 'f') {
 			if (strcmp(optarg, "json") == 0)
 				format = DIRECTORY_JSON;

@@ -76,15 +76,17 @@ static bool parse_int(const char *text, long long min, long long max, long long 
 /* ---- import, export ---------------------------------------------------- */
 
 static const char import_usage[] =
-	"usage: seuil-office import [--replace] FILE\n"
+	"usage: seuil-office import [--replace] [--move-badges] FILE\n"
 	"Imports the directory (JSON or CSV, the formats of docs/formats.md, with\n"
 	"`invites`) into the office's database; the kiosks receive what changed at\n"
 	"their next pull.  --replace makes the stored directory equal to the file\n"
-	"(what it does not name, invitations included, is removed).  All or nothing.\n";
+	"(what it does not name, invitations included, is removed).  All or nothing.\n"
+	"A badge stored for one person is not given to another unless --move-badges.\n";
 
 int office_cmd_import(struct office_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = { { "replace", no_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
+					      { "move-badges", no_argument, NULL, 'm' },
 					      { NULL, 0, NULL, 0 } };
 	struct directory_counts c;
 	struct store *st;
@@ -95,6 +97,8 @@ int office_cmd_import(struct office_cli *cli, int argc, char **argv)
 	while ((opt = next_opt(argc, argv, opts, import_usage, &done)) != -1) {
 		if (opt == 'r')
 			flags |= DIRECTORY_REPLACE;
+		else if (opt == 'm')
+			flags |= DIRECTORY_MOVE_BADGES;
 	}
 	if (done >= 0)
 		return done;

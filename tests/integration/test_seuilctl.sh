@@ -250,5 +250,20 @@ check "prints nothing" test ! -s "$tmp/out"
 expect_exit "bookings --help" 0 "$ctl" bookings --help
 expect_exit "bookings-import --help" 0 "$ctl" bookings-import --help
 
+# --- a spreadsheet that gives a stored badge to someone else -----------------------------
+export SEUIL_DB="$tmp/move.db"
+check "move: a fresh database with the issue's example" sh -c '"$1" init && "$1" import "$2"' sh "$ctl" "$tmp/example.json"
+printf 'person;name;tenant;role;email;profiles;uid;status;valid_from;valid_until\np-alex;Alex Roux;scop-btp;member;;;04A1B2C3D4E5F6;active;;\n' >"$tmp/move.csv"
+expect_exit "a CSV giving Camille's badge to another person is refused (2)" 2 "$ctl" import "$tmp/move.csv"
+err_has "naming the badge and both people" "04A1B2C3D4E5F6 is p-camille's; giving it to p-alex needs --move-badges"
+check "nothing changed: the badge is still Camille's" "$ctl" decide --uid 04a1b2c3d4e5f6 --at 2026-11-27T08:00:00Z
+out_has "Camille is still its holder" 'p-camille'
+check "nor was the new person stored (all or nothing)" test "$(sqlite3 "$SEUIL_DB" "SELECT count(*) FROM people WHERE id = 'p-alex'")" = 0
+check "with --move-badges it is moved" "$ctl" import --move-badges "$tmp/move.csv"
+check "and the badge is now Alex's" "$ctl" decide --uid 04a1b2c3d4e5f6 --at 2026-11-27T08:00:00Z
+out_has "Alex holds it" 'p-alex'
+printf 'person;name;tenant;role;email;profiles;uid;status;valid_from;valid_until\np-alex;Alex Roux;scop-btp;member;;;04A1B2C3D4E5F6;lost;;\n' >"$tmp/same.csv"
+check "the same holder's badge can change status without the flag" "$ctl" import "$tmp/same.csv"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
