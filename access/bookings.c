@@ -343,6 +343,27 @@ static int set_room_state(struct store *st, const char *room, const struct room_
 	return SEUIL_OK;
 }
 
+/* The last writes of a change (the sync time), then commit, or rollback after an error. */
+static int end_change(struct store *st, const char *room, int rc, int64_t now_s, char *err, size_t errlen)
+{
+	if (rc == SEUIL_OK)
+		rc = set_synced(st, room, now_s * 1000, err, errlen);
+	if (rc == SEUIL_OK)
+		return store_commit(st, err, errlen);
+	store_rollback(st);
+	return rc;
+}
+
+/* After a change that applied: how many items were skipped, and the first one's why in err. */
+static void report_skips(const char *room, size_t nskipped, const char *note, size_t *skipped, char *err,
+			 size_t errlen)
+{
+	if (skipped != NULL)
+		*skipped = nskipped;
+	if (note[0] != '\0')
+		err_set(err, errlen, SEUIL_ERR_INVALID, "room %s: %s", room, note);
+}
+
 int bookings_apply_delta(struct store *st, const char *room, const struct booking_item *changed, size_t nchanged,
 			 const char *const *deleted, size_t ndeleted, const char *token, int64_t now_s,
 			 size_t *skipped, char *err, size_t errlen)
@@ -371,20 +392,11 @@ int bookings_apply_delta(struct store *st, const char *room, const struct bookin
 			rc = delete_href(st, room, deleted[i], err, errlen);
 	if (rc == SEUIL_OK && token != NULL)
 		rc = set_room_state(st, room, NULL, true, token, err, errlen);
-	if (rc == SEUIL_OK)
-		rc = set_synced(st, room, now_s * 1000, err, errlen);
-	if (rc == SEUIL_OK)
-		rc = store_commit(st, err, errlen);
-	else
-		store_rollback(st);
+	rc = end_change(st, room, rc, now_s, err, errlen);
 out:
 	parsed_release(parsed, nchanged);
-	if (rc == SEUIL_OK) {
-		if (skipped != NULL)
-			*skipped = nskipped;
-		if (note[0] != '\0')
-			err_set(err, errlen, SEUIL_ERR_INVALID, "room %s: %s", room, note);
-	}
+	if (rc == SEUIL_OK)
+		report_skips(room, nskipped, note, skipped, err, errlen);
 	return rc;
 }
 
@@ -423,20 +435,11 @@ int bookings_replace(struct store *st, const char *room, const struct booking_it
 		rc = store_item(st, room, &parsed[i], err, errlen);
 	if (rc == SEUIL_OK)
 		rc = set_room_state(st, room, state, false, NULL, err, errlen);
-	if (rc == SEUIL_OK)
-		rc = set_synced(st, room, now_s * 1000, err, errlen);
-	if (rc == SEUIL_OK)
-		rc = store_commit(st, err, errlen);
-	else
-		store_rollback(st);
+	rc = end_change(st, room, rc, now_s, err, errlen);
 out:
 	parsed_release(parsed, n);
-	if (rc == SEUIL_OK) {
-		if (skipped != NULL)
-			*skipped = nskipped;
-		if (note[0] != '\0')
-			err_set(err, errlen, SEUIL_ERR_INVALID, "room %s: %s", room, note);
-	}
+	if (rc == SEUIL_OK)
+		report_skips(room, nskipped, note, skipped, err, errlen);
 	return rc;
 }
 
