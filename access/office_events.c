@@ -9,6 +9,7 @@
 
 #include "civil.h"
 #include "err.h"
+#include "log.h"
 #include "store_int.h"
 
 #include <jansson.h>
@@ -129,17 +130,23 @@ int office_body_load(const char *device, const char *body, size_t len, const cha
 
 /* *root and *events of a body that is a well-formed batch of device */
 static int parse_batch(const char *device, const char *body, size_t len, json_t **root,
-		       struct batch_event **events, size_t *n, char *err, size_t errlen)
+		       struct batch_event **events, size_t *n, int64_t *oldest, char *err, size_t errlen)
 {
-	json_t *arr, *e;
+	json_t *arr, *e, *v;
 	size_t i;
 	int rc;
 
 	*root = NULL;
 	*events = NULL;
 	*n = 0;
+	*oldest = 0;
 	if ((rc = office_body_load(device, body, len, "a batch", root, err, errlen)) != SEUIL_OK)
 		return rc;
+	v = json_object_get(*root, "oldest");
+	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > SEQ_MAX))
+		return err_set(err, errlen, SEUIL_ERR_INVALID, "$.oldest: must be a whole number from 1 to 2^53-1");
+	if (v != NULL)
+		*oldest = json_integer_value(v);
 	arr = json_object_get(*root, "events");
 	if (!json_is_array(arr))
 		return err_set(err, errlen, SEUIL_ERR_INVALID, "$.events: must be an array");
@@ -167,7 +174,7 @@ static int step_done(struct store *st, sqlite3_stmt *stmt, const char *what, cha
 
 /* the device's acknowledgement before this batch, and the base the walk starts from */
 static int acked_base(struct store *st, const char *device, const struct batch_event *events, size_t n,
-		      int64_t now_ms, int64_t *base, char *err, size_t errlen)
+		      int64_t oldest, int64_t now_ms, int64_t *base, char *err, size_t errlen)
 {
 	static const char seen[] =
 		"INSERT INTO office_devices(id, first_seen_ms, last_seen_ms) VALUES (?1, ?2, ?2)"
@@ -201,6 +208,15 @@ static int acked_base(struct store *st, const char *device, const struct batch_e
 		for (size_t i = 1; i < n; i++)
 			low = events[i].seq < low ? events[i].seq : low;
 		*base = low - 1;
+	}
+	if (oldest - 1 > *base) {
+		/* the device no longer holds what this office lost (a restore from an
+		 * old backup after the device's retention): waiting would stop every
+		 * acknowledgement for good */
+		log_warn("device %s: events %lld to %lld are gone from the device and from this office;"
+			 " acknowledging past them",
+			 device, (long long)*base + 1, (long long)oldest - 1);
+		*base = oldest - 1;
 	}
 	return SEUIL_OK;
 }
@@ -264,17 +280,44 @@ static int acked_walk(struct store *st, const char *device, int64_t base, int64_
 	return step_done(st, stmt, "recording the acknowledgement", err, errlen);
 }
 
+/* an empty batch asks what the office holds: answered without a write
+ * transaction when nothing moves (every kiosk sends one at each sync) */
+static int acked_read(struct store *st, const char *device, int64_t oldest, int64_t now_ms, int64_t *acked,
+		      bool *answered, char *err, size_t errlen)
+{
+	static const char get[] = "SELECT acked_seq FROM office_devices WHERE id = ?1";
+	sqlite3_stmt *stmt = store_stmt(st, get, err, errlen);
+	int rc;
+
+	*answered = false;
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, device, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	*acked = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_db_error(st, "reading a device", err, errlen);
+	if (rc == SQLITE_DONE || oldest - 1 > *acked)
+		return SEUIL_OK;
+	*answered = true;
+	return office_device_touch(st, device, now_ms, -1, err, errlen);
+}
+
 int office_store_events(struct store *st, const char *device, const char *body, size_t len,
 			int64_t now_ms, int64_t *acked_seq, char *err, size_t errlen)
 {
 	struct batch_event *events;
 	json_t *root;
 	size_t n;
-	int64_t base = 0, acked = 0;
-	int rc = parse_batch(device, body, len, &root, &events, &n, err, errlen);
+	int64_t base = 0, acked = 0, oldest;
+	bool answered = false;
+	int rc = parse_batch(device, body, len, &root, &events, &n, &oldest, err, errlen);
 
-	if (rc == SEUIL_OK && (rc = store_begin(st, err, errlen)) == SEUIL_OK) {
-		if ((rc = acked_base(st, device, events, n, now_ms, &base, err, errlen)) != SEUIL_OK ||
+	if (rc == SEUIL_OK && n == 0)
+		rc = acked_read(st, device, oldest, now_ms, &acked, &answered, err, errlen);
+	if (rc == SEUIL_OK && !answered && (rc = store_begin(st, err, errlen)) == SEUIL_OK) {
+		if ((rc = acked_base(st, device, events, n, oldest, now_ms, &base, err, errlen)) != SEUIL_OK ||
 		    (rc = store_batch(st, device, events, n, now_ms, err, errlen)) != SEUIL_OK ||
 		    (rc = acked_walk(st, device, base, &acked, err, errlen)) != SEUIL_OK)
 			store_rollback(st);

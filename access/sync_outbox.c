@@ -8,6 +8,7 @@
 
 #include "err.h"
 #include "journal.h"
+#include "log.h"
 #include "store_int.h"
 
 #include <errno.h>
@@ -93,14 +94,34 @@ static int64_t state_int(struct store *st, const char *key)
 	return errno == 0 && *end == '\0' && text[0] != '\0' ? v : 0;
 }
 
-/* the envelope's opening: {"device":"...","events":[ */
-static bool open_envelope(struct body *b, const char *device)
+/* the oldest sequence the journal still holds, or 0 when it is empty */
+static int oldest_held(struct store *st, int64_t *oldest, char *err, size_t errlen)
+{
+	static const char sql[] = "SELECT coalesce(min(seq), 0) FROM events";
+	sqlite3_stmt *stmt = store_stmt(st, sql, err, errlen);
+	int rc;
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	rc = sqlite3_step(stmt);
+	*oldest = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW ? SEUIL_OK : store_db_error(st, "reading the journal", err, errlen);
+}
+
+/* the envelope's opening: {"device":"...","oldest":N,"events":[ */
+static bool open_envelope(struct body *b, const char *device, int64_t oldest)
 {
 	json_t *s = json_string(device);
 	char *quoted = s != NULL ? json_dumps(s, JSON_ENCODE_ANY) : NULL;
-	bool ok = quoted != NULL && body_add(b, "{\"device\":", 10) && body_add(b, quoted, strlen(quoted)) &&
-		  body_add(b, ",\"events\":[", 11);
+	char held[48];
+	bool ok;
 
+	/* what lies below "oldest" is gone from this kiosk: an office that lost
+	 * it (restored from an old backup) can stop waiting for it */
+	snprintf(held, sizeof(held), ",\"oldest\":%" PRId64, oldest);
+	ok = quoted != NULL && body_add(b, "{\"device\":", 10) && body_add(b, quoted, strlen(quoted)) &&
+	     (oldest < 1 || body_add(b, held, strlen(held))) && body_add(b, ",\"events\":[", 11);
 	free(quoted);
 	json_decref(s);
 	return ok;
@@ -111,6 +132,7 @@ int sync_outbox_batch(struct store *st, const char *device, int max, char **body
 {
 	struct batch b;
 	char dev[64];
+	int64_t oldest = 0, acked = 0;
 	bool snapshot;
 	int rc;
 
@@ -123,11 +145,14 @@ int sync_outbox_batch(struct store *st, const char *device, int max, char **body
 		store_setting_get(st, "device_id", "kiosk-1", dev, sizeof(dev));
 		device = dev;
 	}
-	if (!open_envelope(&b.body, device)) {
+	if ((rc = oldest_held(st, &oldest, err, errlen)) != SEUIL_OK)
+		goto done;
+	if (!open_envelope(&b.body, device, oldest)) {
 		rc = err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory building a batch");
 		goto done;
 	}
-	rc = journal_list(st, state_int(st, "acked_seq"), add_event, &b, err, errlen);
+	acked = state_int(st, "acked_seq");
+	rc = journal_list(st, acked, add_event, &b, err, errlen);
 	if (rc == BATCH_FULL)
 		rc = SEUIL_OK;
 	if (b.rc != SEUIL_OK)
@@ -141,8 +166,8 @@ done:
 		return rc;
 	}
 	if (b.count == 0) {
-		free(b.body.text);
-		b.body.text = NULL;
+		b.first = acked + 1;
+		b.last = acked;
 	}
 	*body_out = b.body.text;
 	*first = b.first;
@@ -159,7 +184,7 @@ int sync_outbox_ack(struct store *st, int64_t acked_seq, int64_t *stored, char *
 		" coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'seq_floor'), 0))";
 	char text[32];
 	sqlite3_stmt *stmt;
-	int64_t current, newest;
+	int64_t current, newest, oldest, back;
 	bool known;
 	int rc;
 
@@ -186,6 +211,21 @@ int sync_outbox_ack(struct store *st, int64_t acked_seq, int64_t *stored, char *
 			     ": kept %" PRId64 " (another device's acknowledgement?)",
 			     acked_seq, newest, current);
 		goto fail;
+	}
+	/* an office acknowledges less than before only when it lost what it had
+	 * stored (restored from a backup): what the journal still holds after its
+	 * acknowledgement is sent again; the office stores each event once */
+	if (known && acked_seq < current) {
+		if ((rc = oldest_held(st, &oldest, err, errlen)) != SEUIL_OK)
+			goto fail;
+		back = oldest > 0 && oldest - 1 > acked_seq ? oldest - 1 : acked_seq;
+		if (back < current) {
+			log_warn("the office acknowledged sequence %" PRId64 ", below the %" PRId64
+				 " it had acknowledged (restored from a backup?): sending again from %" PRId64,
+				 acked_seq, current, back + 1);
+			current = back;
+			known = false;
+		}
 	}
 	/* the first acknowledgement is stored even when 0: it says an office syncs (journal_purge()) */
 	if (acked_seq > current || !known) {

@@ -75,20 +75,25 @@ int sync_cursor(struct store *st, char *buf, size_t len, char *err, size_t errle
 
 /*
  * Builds the body of POST /v1/events from the oldest events of the outbox
- * (the journal after acked_seq): {"device": D, "events": [ev, ...]}, each
- * event its journal_event_json() line, at most max events (1 to
- * SYNC_BATCH_MAX) and at most SYNC_REQUEST_MAX bytes.  device NULL or ""
- * takes the store's device_id.  On success *body_out is a NUL-terminated
- * string the caller frees with free() (NULL when the outbox is empty,
- * *count then 0), *first and *last the sequences it holds.  Reads only.
+ * (the journal after acked_seq): {"device": D, "oldest": N, "events": [ev,
+ * ...]}, N the oldest sequence the journal holds, each event its
+ * journal_event_json() line, at most max events (1 to SYNC_BATCH_MAX) and at
+ * most SYNC_REQUEST_MAX bytes.  device NULL or "" takes the store's
+ * device_id.  On success *body_out is a NUL-terminated string the caller
+ * frees with free() (an empty "events" when the outbox is empty, *count then
+ * 0: the office's answer still says what it holds), *first and *last the
+ * sequences it holds (when empty, acked_seq + 1 and acked_seq: *first - 1 is
+ * always the acknowledgement the batch follows).  Reads only.
  */
 int sync_outbox_batch(struct store *st, const char *device, int max, char **body_out, int64_t *first,
 		      int64_t *last, int *count, char *err, size_t errlen);
 
 /*
- * Records that the office holds every event up to acked_seq.  It only
- * moves forward: a smaller value than the stored one changes nothing (the
- * office may stay below a gap), *stored receiving the value kept.  A value
+ * Records that the office holds every event up to acked_seq.  A smaller
+ * value than the stored one means the office lost what it had (restored
+ * from a backup): the stored value goes back to it, or to just below the
+ * oldest event the journal still holds, so that the next batches send again
+ * what the office lost; *stored receives the value kept.  A value
  * beyond the newest event is a lie or a mix-up of devices: refused with
  * SEUIL_ERR_NETWORK, the stored value kept.  Nothing is deleted: the purge
  * (journal_purge()) removes acknowledged events when their retention ends.

@@ -50,6 +50,7 @@ static int push(struct step *s)
 	struct sync_http_reply reply;
 	char *body;
 	int64_t first, last, acked;
+	bool rewound = false;
 	int count, rc;
 
 	for (;;) {
@@ -57,8 +58,12 @@ static int push(struct step *s)
 				       s->err, s->errlen);
 		if (rc != SEUIL_OK)
 			return failed(s, "push", NULL, rc);
-		if (count == 0)
+		/* an empty batch is sent once a sync when the office acknowledged
+		 * something: its answer tells whether it still holds it */
+		if (count == 0 && (s->r->batches > 0 || first <= 1)) {
+			free(body);
 			break;
+		}
 		rc = sync_http_request(s->http, "POST", "/v1/events", body, strlen(body), &reply, s->err,
 				       s->errlen);
 		free(body);
@@ -74,8 +79,15 @@ static int push(struct step *s)
 			return rc;
 		}
 		sync_http_reply_release(&reply);
-		/* the office holds a gap below this batch: sending it again now would not help */
-		if (acked < last)
+		/* the kiosk went back to send again what the office lost: at once,
+		 * but once a sync, whatever a confused office answers next */
+		if (s->r->acked_seq < first - 1 && !rewound) {
+			rewound = true;
+			continue;
+		}
+		/* done, or the office holds a gap below this batch: sending it
+		 * again now would not help */
+		if (count == 0 || acked < last)
 			break;
 	}
 	if ((rc = sync_outbox_state(s->st, &s->r->acked_seq, &s->r->outbox_left, s->err, s->errlen)) !=

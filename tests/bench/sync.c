@@ -7,8 +7,9 @@
  *   - a full directory pull + apply into an empty kiosk store (5 runs);
  *   - a delta of one change (5 runs);
  *   - an outbox of 100,000 events uploaded;
- * and then 50 simulated kiosks, each polling every second (directory with
- * its cursor, then commands, on its own TLS connection and certificate),
+ * and then 50 simulated kiosks, each polling every second (an empty batch
+ * of events, the directory with its cursor, then commands, on its own TLS
+ * connection and certificate),
  * for 20 s: the p50/p99/max of the office's answers.
  *
  * usage: sync [DIR]   (seuil-office next to this binary: ../seuil-office)
@@ -148,10 +149,16 @@ static int64_t timed_sync(const struct seuil_config *cfg, struct store *st, stru
 
 /* ---- 50 kiosks polling ------------------------------------------------- */
 
+#define POLL_LAT_MAX (POLL_SECONDS + 4) /* one answer of each kind a second, and a margin */
+
+/* a kiosk's sync: the outbox (empty), the directory with its cursor, the commands */
+enum { ASK_EVENTS, ASK_DIRECTORY, ASK_COMMANDS, ASKS };
+static const char *const ask_names[ASKS] = { "POST /v1/events (empty)", "GET /v1/directory", "GET /v1/commands" };
+
 struct poller {
 	int index;
-	int64_t lat[POLL_SECONDS * 2 + 8];
-	int n;
+	int64_t lat[ASKS][POLL_LAT_MAX];
+	int n[ASKS];
 	int errors;
 };
 
@@ -164,10 +171,12 @@ static void *poll_thread(void *arg)
 	struct sync_http_options o = { 0 };
 	struct sync_http *h;
 	struct sync_http_reply reply;
-	char device[32], target[128], cursor[64] = "0", err[256];
+	char device[32], target[128], cursor[64] = "0", err[256], empty[96];
 	int64_t next = bench_now_ns() + (int64_t)p->index * 20000000; /* spread over the second */
 
 	snprintf(device, sizeof(device), "kiosk-%d", p->index + 1);
+	/* what a kiosk with an empty outbox sends at each sync */
+	snprintf(empty, sizeof(empty), "{\"device\":\"%s\",\"events\":[]}", device);
 	kiosk_config(&cfg, device);
 	o.url = cfg.sync_url;
 	o.ca = cfg.sync_ca;
@@ -179,20 +188,23 @@ static void *poll_thread(void *arg)
 	if (sync_http_new(&o, &h, err, sizeof(err)) != SEUIL_OK)
 		die(err);
 	while (polling) {
-		const char *targets[2] = { target, "/v1/commands" };
+		const char *targets[ASKS] = { "/v1/events", target, "/v1/commands" };
 		snprintf(target, sizeof(target), "/v1/directory?cursor=%s", cursor);
-		for (int i = 0; i < 2 && polling; i++) {
+		for (int i = 0; i < ASKS && polling; i++) {
+			bool post = i == ASK_EVENTS;
 			int64_t t0 = bench_now_ns();
 			memset(&reply, 0, sizeof(reply));
 			err[0] = '\0';
-			if (sync_http_request(h, "GET", targets[i], NULL, 0, &reply, err, sizeof(err)) != SEUIL_OK ||
+			if (sync_http_request(h, post ? "POST" : "GET", targets[i], post ? empty : NULL,
+					      post ? strlen(empty) : 0, &reply, err, sizeof(err)) != SEUIL_OK ||
 			    reply.status != 200) {
 				p->errors++;
-			} else if (p->n < (int)(sizeof(p->lat) / sizeof(p->lat[0]))) {
-				/* the first pull of each kiosk is the full directory: measured apart */
-				if (strcmp(cursor, "0") != 0 || i == 1)
-					p->lat[p->n++] = bench_now_ns() - t0;
-				if (i == 0) {
+			} else if (p->n[i] < POLL_LAT_MAX) {
+				/* a kiosk's first contact (the full directory, the device's
+				 * record) is not what the office answers each second */
+				if (strcmp(cursor, "0") != 0)
+					p->lat[i][p->n[i]++] = bench_now_ns() - t0;
+				if (i == ASK_DIRECTORY) {
 					const char *c = strstr(reply.body != NULL ? reply.body : "", "\"cursor\"");
 					if (c != NULL && sscanf(c, "\"cursor\" : \"%63[^\"]\"", cursor) != 1)
 						sscanf(c, "\"cursor\":\"%63[^\"]\"", cursor);
@@ -343,12 +355,19 @@ int main(int argc, char **argv)
 	}
 	sleep(POLL_SECONDS);
 	polling = 0;
-	int64_t *all = calloc(KIOSKS * (POLL_SECONDS * 2 + 8), sizeof(int64_t));
-	int n = 0, errors = 0;
+	int64_t *all = calloc(KIOSKS * POLL_LAT_MAX * ASKS, sizeof(int64_t));
+	int64_t *kind[ASKS];
+	int n = 0, nk[ASKS] = { 0 }, errors = 0;
+	for (int k = 0; k < ASKS; k++)
+		kind[k] = calloc(KIOSKS * POLL_LAT_MAX, sizeof(int64_t));
 	for (int i = 0; i < KIOSKS; i++) {
 		pthread_join(threads[i], NULL);
-		memcpy(all + n, pollers[i].lat, (size_t)pollers[i].n * sizeof(int64_t));
-		n += pollers[i].n;
+		for (int k = 0; k < ASKS; k++) {
+			memcpy(all + n, pollers[i].lat[k], (size_t)pollers[i].n[k] * sizeof(int64_t));
+			memcpy(kind[k] + nk[k], pollers[i].lat[k], (size_t)pollers[i].n[k] * sizeof(int64_t));
+			n += pollers[i].n[k];
+			nk[k] += pollers[i].n[k];
+		}
 		errors += pollers[i].errors;
 	}
 	kill(office, SIGTERM);
@@ -363,6 +382,13 @@ int main(int argc, char **argv)
 	int64_t p50 = bench_quantile(all, (size_t)n, 0.5), p99 = bench_quantile(all, (size_t)n, 0.99);
 	printf("  %-42s p50 %.2f ms  p99 %.2f ms  max %.2f ms  (%d answers, %d errors)  (target p99 <= 20 ms)\n",
 	       "seuil-office, 50 kiosks polling each second", p50 / 1e6, p99 / 1e6, all[n - 1] / 1e6, n, errors);
+	for (int k = 0; k < ASKS; k++) {
+		p50 = bench_quantile(kind[k], (size_t)nk[k], 0.5);
+		p99 = bench_quantile(kind[k], (size_t)nk[k], 0.99);
+		printf("    %-40s p50 %.2f ms  p99 %.2f ms  max %.2f ms  (%d answers)\n", ask_names[k], p50 / 1e6,
+		       p99 / 1e6, kind[k][nk[k] - 1] / 1e6, nk[k]);
+		free(kind[k]);
+	}
 	free(all);
 	free(pollers);
 	free(json);

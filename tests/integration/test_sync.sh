@@ -216,5 +216,36 @@ for _ in $(seq 100); do mail_text | grep -q "Dominique Roux" && { got=0; break; 
 what="the host's e-mail reaches the SMTP server"; expect test "$got" = 0
 what="the e-mail goes to the host's address"; expect grep -rqs "accueil@pole.example" "$tmp/mail/box"
 
+# --- the office restored from an older backup: what it lost comes again, once ------------
+stop_office
+sqlite3 "$tmp/office.db" ".backup '$tmp/office-backup.db'"
+start_office
+for i in 1 2 3 4 5; do "$ctl" --db "$kdb" decide --record --uid 0D0E0F0$i >/dev/null; done
+sync_with kiosk
+stop_office
+rm -f "$tmp/office.db-wal" "$tmp/office.db-shm"
+cp "$tmp/office-backup.db" "$tmp/office.db"
+start_office
+sync_with kiosk
+what="after the office's restore: the kiosk says it sends again"; expect grep -q "restored from a backup" "$tmp/sync.out"
+sync_with kiosk
+newest=$(sqlite3 "$kdb" 'SELECT max(seq) FROM events')
+"$office" --config "$tmp/office.conf" events --device kiosk-1 --format csv | tail -n +2 | cut -d, -f2 | tr -d '"' | sort -n >"$tmp/office.all"
+what="after the office's restore: the five lost decisions are back"; expect test "$(grep -c . "$tmp/office.all")" = "$(sqlite3 "$kdb" 'SELECT count(*) FROM events')"
+what="after the office's restore: nothing stored twice"; expect test -z "$(uniq -d "$tmp/office.all")"
+what="after the office's restore: acknowledged up to the newest ($newest)"; expect test "$(sqlite3 "$kdb" "SELECT value FROM sync_state WHERE key = 'acked_seq'")" = "$newest"
+# restored from a backup older than what the kiosk still holds: the office stops waiting
+stop_office
+"$ctl" --db "$kdb" purge --at 2027-06-01T00:00:00Z >/dev/null
+rm -f "$tmp/office.db-wal" "$tmp/office.db-shm"
+cp "$tmp/office-backup.db" "$tmp/office.db"
+start_office
+"$ctl" --db "$kdb" decide --record --uid 0D0E0F06 >/dev/null
+sync_with kiosk
+sync_with kiosk
+newest=$(sqlite3 "$kdb" 'SELECT max(seq) FROM events')
+what="a restore older than the kiosk's retention: acknowledged up to the newest ($newest)"; expect test "$(sqlite3 "$kdb" "SELECT value FROM sync_state WHERE key = 'acked_seq'")" = "$newest"
+what="and the office logs what it will never receive"; expect grep -q "gone from the device" "$tmp/office.log"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -650,6 +650,41 @@ static void test_office__acked_stays_below_a_gap(void **state)
 	assert_int_equal(acked, 1);
 }
 
+/* an office restored from a backup older than what the kiosk still holds */
+static void test_office__oldest_moves_past_what_is_gone(void **state)
+{
+	struct fixture *fx = *state;
+	char err[256];
+	int64_t acked = -1;
+
+	assert_int_equal(push(fx->st, "k1", "{\"device\":\"k1\",\"events\":[" EV(1, "a") "," EV(2, "a") "]}", &acked,
+			      err, sizeof(err)),
+			 SEUIL_OK);
+	assert_int_equal(acked, 2);
+	/* the kiosk holds 3 onwards: nothing changes */
+	assert_int_equal(push(fx->st, "k1", "{\"device\":\"k1\",\"oldest\":3,\"events\":[" EV(3, "a") "]}", &acked,
+			      err, sizeof(err)),
+			 SEUIL_OK);
+	assert_int_equal(acked, 3);
+	/* 4 to 9 are gone from the kiosk: the office stops waiting for them */
+	assert_int_equal(push(fx->st, "k1", "{\"device\":\"k1\",\"oldest\":10,\"events\":[" EV(10, "a") "]}",
+			      &acked, err, sizeof(err)),
+			 SEUIL_OK);
+	assert_int_equal(acked, 10);
+	/* an oldest below what is acknowledged moves nothing back */
+	assert_int_equal(push(fx->st, "k1", "{\"device\":\"k1\",\"oldest\":1,\"events\":[]}", &acked, err,
+			      sizeof(err)),
+			 SEUIL_OK);
+	assert_int_equal(acked, 10);
+	assert_int_equal(push(fx->st, "k1", "{\"device\":\"k1\",\"oldest\":\"3\",\"events\":[]}", &acked, err,
+			      sizeof(err)),
+			 SEUIL_ERR_INVALID);
+	assert_non_null(strstr(err, "$.oldest"));
+	assert_int_equal(push(fx->st, "k1", "{\"device\":\"k1\",\"oldest\":0,\"events\":[]}", &acked, err,
+			      sizeof(err)),
+			 SEUIL_ERR_INVALID);
+}
+
 static void test_office__first_batch_sets_the_base(void **state)
 {
 	struct fixture *fx = *state;
@@ -1138,6 +1173,7 @@ int main(void)
 		T(test_office__export_selection),
 		T(test_office__events_stored_once),
 		T(test_office__acked_stays_below_a_gap),
+		T(test_office__oldest_moves_past_what_is_gone),
 		T(test_office__first_batch_sets_the_base),
 		T(test_office__malformed_batch_stores_nothing),
 		T(test_office__too_large_batch),

@@ -585,7 +585,7 @@ static void test_sync_store__outbox_batches_oldest_first(void **state)
 	assert_int_equal(sync_outbox_batch(f->st, NULL, 3, &body, &first, &last, &count, err, sizeof(err)),
 			 SEUIL_OK);
 	assert_int_equal(first, seqs[0]);
-	assert_non_null(strstr(body, "{\"device\":\"kiosk-1\",\"events\":[{\"seq\":"));
+	assert_non_null(strstr(body, "{\"device\":\"kiosk-1\",\"oldest\":1,\"events\":[{\"seq\":"));
 	free(body);
 	assert_int_equal(sync_outbox_ack(f->st, last, &stored, err, sizeof(err)), SEUIL_OK);
 	assert_int_equal(stored, seqs[2]);
@@ -597,29 +597,61 @@ static void test_sync_store__outbox_batches_oldest_first(void **state)
 	assert_int_equal(sync_outbox_ack(f->st, seqs[6], &stored, err, sizeof(err)), SEUIL_OK);
 	assert_int_equal(sync_outbox_batch(f->st, NULL, 3, &body, &first, &last, &count, err, sizeof(err)),
 			 SEUIL_OK);
+	/* an empty batch still goes: the office's answer says what it holds */
 	assert_int_equal(count, 0);
-	assert_null(body);
+	assert_non_null(strstr(body, "\"events\":[]}"));
+	assert_int_equal(first - 1, seqs[6]);
+	free(body);
 	/* out of range */
 	assert_int_equal(sync_outbox_batch(f->st, NULL, 0, &body, &first, &last, &count, err, sizeof(err)),
 			 SEUIL_ERR_INVALID);
 }
 
-static void test_sync_store__outbox_ack_never_backward(void **state)
+static void sql_run(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* an office restored from an older backup acknowledges less than before */
+static void test_sync_store__outbox_ack_back_after_office_restore(void **state)
 {
 	struct fixture *f = *state;
-	int64_t stored = 0, acked = 0, pending = 0;
-	char err[256] = "";
+	int64_t stored = 0, acked = 0, pending = 0, first, last;
+	char *body = NULL, err[256] = "";
+	int count;
 
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		append(f->st, "decision");
 	assert_int_equal(sync_outbox_ack(f->st, 4, &stored, err, sizeof(err)), SEUIL_OK);
 	assert_int_equal(stored, 4);
+	/* the journal still holds 3 and 4: they are sent again */
 	assert_int_equal(sync_outbox_ack(f->st, 2, &stored, err, sizeof(err)), SEUIL_OK);
-	assert_int_equal(stored, 4);
-	assert_int_equal(sql_int(f->path, "SELECT value FROM sync_state WHERE key = 'acked_seq'"), 4);
+	assert_int_equal(stored, 2);
+	assert_int_equal(sql_int(f->path, "SELECT value FROM sync_state WHERE key = 'acked_seq'"), 2);
 	assert_int_equal(sync_outbox_state(f->st, &acked, &pending, err, sizeof(err)), SEUIL_OK);
-	assert_int_equal(acked, 4);
-	assert_int_equal(pending, 1);
+	assert_int_equal(acked, 2);
+	assert_int_equal(pending, 4);
+	assert_int_equal(sync_outbox_batch(f->st, NULL, 10, &body, &first, &last, &count, err, sizeof(err)),
+			 SEUIL_OK);
+	assert_int_equal(first, 3);
+	assert_int_equal(count, 4);
+	/* every batch tells the oldest event the kiosk still holds */
+	assert_non_null(strstr(body, "\"oldest\":1,"));
+	free(body);
+	assert_int_equal(sync_outbox_ack(f->st, 6, &stored, err, sizeof(err)), SEUIL_OK);
+	/* 1 to 4 purged after their retention: the kiosk goes back no further than it can send */
+	sql_run(f->path, "DELETE FROM events WHERE seq <= 4");
+	assert_int_equal(sync_outbox_ack(f->st, 1, &stored, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(stored, 4);
+	assert_int_equal(sync_outbox_batch(f->st, NULL, 10, &body, &first, &last, &count, err, sizeof(err)),
+			 SEUIL_OK);
+	assert_int_equal(first, 5);
+	assert_non_null(strstr(body, "\"oldest\":5,"));
+	free(body);
 }
 
 static void test_sync_store__outbox_ack_never_beyond_newest(void **state)
@@ -990,7 +1022,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sync_store__noop_pull, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__pull_too_large, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__outbox_batches_oldest_first, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sync_store__outbox_ack_never_backward, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_store__outbox_ack_back_after_office_restore, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__outbox_ack_never_beyond_newest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__outbox_nothing_deleted_before_ack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__commands_run_once, setup, teardown),
