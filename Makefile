@@ -8,6 +8,11 @@
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
+# systemd reads units under PREFIX (/usr/local/lib/systemd/system too); udev
+# reads rules only from /usr/lib and /etc, so a /usr/local install puts its
+# rule in /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+UDEVRULESDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/udev/rules.d,/etc/udev/rules.d)
 BUILD   ?= build
 SANITIZE ?=
 CC      ?= cc
@@ -156,13 +161,16 @@ demo: all
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/seuil/examples \
-		$(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/lib/udev/rules.d \
-		$(DESTDIR)$(PREFIX)/share/seuil
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(PREFIX)/share/seuil
 	install -m 0755 $(BUILD)/seuilctl $(BUILD)/seuil $(BUILD)/seuil-sync $(BUILD)/seuil-office \
 		$(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 dist/seuil.service dist/seuil-sync.service dist/seuil-office.service \
-		$(DESTDIR)$(PREFIX)/lib/systemd/system/
-	install -m 0644 dist/60-seuil-readers.rules $(DESTDIR)$(PREFIX)/lib/udev/rules.d/
+	# the units name the binaries and documents where this install puts them
+	for u in seuil seuil-sync seuil-office; do \
+		sed -e 's|/usr/bin/|$(PREFIX)/bin/|g' -e 's|/usr/share/doc/seuil|$(PREFIX)/share/doc/seuil|g' \
+			dist/$$u.service >$(DESTDIR)$(UNITDIR)/$$u.service && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u.service || exit 1; \
+	done
+	install -m 0644 dist/60-seuil-readers.rules $(DESTDIR)$(UDEVRULESDIR)/
 	install -m 0755 dist/make-site-certs $(DESTDIR)$(PREFIX)/share/seuil/
 	install -m 0644 docs/*.md dist/seuil.conf.example dist/office.conf.example \
 		$(DESTDIR)$(PREFIX)/share/doc/seuil/

@@ -19,6 +19,9 @@
 #include <string.h>
 
 #define UNLOCK_FOR_MAX_S 43200
+/* an unlock asked for now, not for whenever the kiosk next reaches the
+ * office: older than this (kiosk offline, clocks apart) it is refused */
+#define UNLOCK_FOR_LATE_MS (10 * 60 * 1000)
 
 enum outcome { RAN, REFUSED };
 
@@ -89,6 +92,9 @@ static int execute(struct store *st, const struct sync_command *c, int64_t now_m
 		*outcome = RAN;
 		return journal_set_lockdown_locked(st, strcmp(c->arg, "on") == 0, "office", now_ms, err, errlen);
 	}
+	if (strcmp(c->command, "unlock_for") == 0 &&
+	    (c->issued_ms < 0 || (c->issued_ms > 0 && now_ms - c->issued_ms > UNLOCK_FOR_LATE_MS)))
+		return journal_command(st, c, c->issued_ms < 0 ? "refused" : "expired", now_ms, err, errlen);
 	if (strcmp(c->command, "unlock_for") == 0 && (seconds = unlock_seconds(c->arg)) >= 0) {
 		char body[8];
 		snprintf(body, sizeof(body), "%ld", seconds);

@@ -7,6 +7,7 @@
  */
 #include "sync_store.h"
 
+#include "civil.h"
 #include "err.h"
 
 #include <jansson.h>
@@ -161,6 +162,14 @@ int sync_parse_commands(const char *body, size_t len, struct sync_command_list *
 			goto done;
 		}
 		c->id = json_integer_value(id);
+		if (issued != NULL && json_is_string(issued)) {
+			int64_t at_s;
+			bool offset;
+			/* unreadable: an unlock_for is then refused, the others run */
+			c->issued_ms = civil_parse_instant(json_string_value(issued), &at_s, &offset) && offset
+					       ? at_s * 1000
+					       : -1;
+		}
 		c->too_long = !copy_string(command, c->command, sizeof(c->command));
 		if (arg != NULL && json_is_string(arg) && !copy_string(arg, c->arg, sizeof(c->arg)))
 			c->too_long = true;

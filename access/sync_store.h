@@ -110,6 +110,7 @@ struct sync_command {
 	char command[32]; /* "" when the office sent a longer name (then refused) */
 	char arg[64];     /* "" when absent; longer args are refused */
 	bool too_long;    /* command or arg did not fit: refused */
+	int64_t issued_ms; /* when the office issued it; 0 when it did not say, -1 unreadable */
 };
 
 struct sync_command_list {

@@ -75,8 +75,11 @@ void uid_redact(const char *normalized, char *out, size_t len)
 {
 	size_t n = strlen(normalized);
 
+	/* enough for an operator to find the line, not enough to clone the card:
+	 * a 4-byte UID shows 2 of its bytes, a longer one its maker (the first
+	 * byte, 04 for NXP) and 2 more */
 	if (n < 8)
 		snprintf(out, len, "…");
 	else
-		snprintf(out, len, "%.4s…%s", normalized, normalized + n - 2);
+		snprintf(out, len, "%.*s…%s", n == 8 ? 2 : 4, normalized, normalized + n - 2);
 }

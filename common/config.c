@@ -36,7 +36,8 @@ static const struct key keys[] = {
 	STR("store", "path", db),
 	BOOL("reader", "enabled", reader_enabled),
 	STR("reader", "connstring", connstring),
-	UINT("reader", "poll_period_ms", poll_period_ms, 150, 5000),
+	/* the PN532 polls 1 to 15 periods of 150 ms (reader.c) */
+	UINT("reader", "poll_period_ms", poll_period_ms, 150, 2250),
 	UINT("reader", "present_check_ms", present_check_ms, 20, 2000),
 	UINT("reader", "backoff_max_ms", backoff_max_ms, 100, 60000),
 	CHOICE("door", "backend", door_backend, "gpiod sim"),

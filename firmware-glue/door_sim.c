@@ -348,6 +348,18 @@ static int sim_open(const struct door_backend_config *cfg, struct door_backend *
 		return err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory");
 	sim->maglock = cfg->maglock;
 	sim->led = DOOR_LED_OFF;
+	sim->log_fd = -1;
+	/* the socket first: a second instance refused here writes nothing into
+	 * the log of the door another process runs */
+	if (cfg->control_path != NULL) {
+		/* the line limit leaves room for a CR, which door_sim_parse() ignores */
+		rc = sim_server_listen(cfg->control_path, DOOR_SIM_CLIENTS_MAX, DOOR_SIM_LINE_MAX + 1, &sim->control,
+				       why, sizeof(why));
+		if (rc != SEUIL_OK) {
+			err_set(err, errlen, rc, "sim door: %s", why);
+			goto fail;
+		}
+	}
 	sim->log_fd = open(cfg->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
 	if (sim->log_fd < 0) {
 		rc = err_set(err, errlen, SEUIL_ERR_IO, "sim door: open %s: %s", cfg->log_path, strerror(errno));
@@ -357,15 +369,6 @@ static int sim_open(const struct door_backend_config *cfg, struct door_backend *
 	if (log_relay(sim->log_fd, sim->maglock, false) != 0) {
 		rc = err_set(err, errlen, SEUIL_ERR_IO, "sim door: write %s: %s", cfg->log_path, strerror(errno));
 		goto fail;
-	}
-	if (cfg->control_path != NULL) {
-		/* the line limit leaves room for a CR, which door_sim_parse() ignores */
-		rc = sim_server_listen(cfg->control_path, DOOR_SIM_CLIENTS_MAX, DOOR_SIM_LINE_MAX + 1, &sim->control,
-				       why, sizeof(why));
-		if (rc != SEUIL_OK) {
-			err_set(err, errlen, rc, "sim door: %s", why);
-			goto fail;
-		}
 	}
 	*out = &sim->base;
 	return SEUIL_OK;

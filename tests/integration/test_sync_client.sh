@@ -173,11 +173,13 @@ cat >"$office/directory.json" <<'JSON'
                "host": "p-camille", "day": "2026-11-27", "code": "K7P2QX"}]},
  "deleted": {}}
 JSON
-cat >"$office/commands.json" <<'JSON'
+# issued now: an unlock_for older than ten minutes is refused as expired
+issued=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+cat >"$office/commands.json" <<JSON
 {"commands": [
-  {"id": 88, "command": "lockdown", "arg": "on", "issued": "2026-11-27T09:12:00Z"},
-  {"id": 89, "command": "unlock_for", "arg": "600", "issued": "2026-11-27T09:13:00Z"},
-  {"id": 90, "command": "reboot", "arg": "", "issued": "2026-11-27T09:14:00Z"}]}
+  {"id": 88, "command": "lockdown", "arg": "on", "issued": "$issued"},
+  {"id": 89, "command": "unlock_for", "arg": "600", "issued": "$issued"},
+  {"id": 90, "command": "reboot", "arg": "", "issued": "$issued"}]}
 JSON
 cat >"$tmp/plain.conf" <<EOF
 [device]

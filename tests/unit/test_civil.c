@@ -383,6 +383,8 @@ static void test_civil__uid_from_bytes_and_redact(void **state)
 	assert_null(strstr(shown, "04A1B2C3D4E5F6"));
 	assert_null(strstr(shown, "B2C3D4"));
 	assert_true(strncmp(shown, "04A1", 4) == 0);
+	uid_redact("9B8A7C6D", shown, sizeof(shown));
+	assert_string_equal(shown, "9B…6D");
 }
 
 /* --- time zones ------------------------------------------------------------- */

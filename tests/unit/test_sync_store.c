@@ -511,7 +511,7 @@ static const struct refusal pull_refusals[] = {
 	  "$.directory.credentials[0].uid: not a card UID of 4, 7 or 10 bytes in hex" },
 	{ "duplicate_uid_redacted", "{'cursor': '1', 'full': false, 'directory': {'credentials': ["
 				    "{'uid': '9B8A7C6D', 'person': 'p-louis'}, {'uid': '9b8a7c6d', 'person': 'p-louis'}]}}",
-	  "$.directory.credentials[1]: \"9B8A…6D\" is already given at $.directory.credentials[0]" },
+	  "$.directory.credentials[1]: \"9B…6D\" is already given at $.directory.credentials[0]" },
 	{ "not_json", "{'cursor': '1', 'full': fals", "directory reply is not JSON" },
 	{ "not_json_quotes_nothing", "{'cursor': '1', 'full': false, 'directory': {'credentials': [{'uid' '04A1B2C3D4E5F6'}]}}",
 	  "directory reply is not JSON (line 1, column 84: ':' expected)" },
@@ -788,6 +788,30 @@ static void test_sync_store__commands_unknown_refused(void **state)
 	assert_string_equal(sql_text(f->path, "SELECT group_concat(body) FROM requests", buf, sizeof(buf)), "0");
 }
 
+/* an unlock the kiosk fetches long after the office issued it opens nothing */
+static void test_sync_store__commands_late_unlock_expired(void **state)
+{
+	struct fixture *f = *state;
+	struct sync_commands_result r;
+	char buf[512];
+
+	/* NOW is 08:00Z: 07:55 is in time, 07:40 is not, an unreadable time is refused */
+	commands_ok(f->st,
+		    "{'commands': [{'id': 1, 'command': 'unlock_for', 'arg': '60', 'issued': '2026-11-27T07:40:00Z'},"
+		    " {'id': 2, 'command': 'unlock_for', 'arg': '120', 'issued': 'friday evening'},"
+		    " {'id': 3, 'command': 'lockdown', 'arg': 'on', 'issued': '2026-11-20T07:40:00Z'},"
+		    " {'id': 4, 'command': 'unlock_for', 'arg': '300', 'issued': '2026-11-27T07:55:00Z'}]}",
+		    &r);
+	assert_int_equal(r.executed, 2);
+	assert_int_equal(r.refused, 2);
+	sync_commands_result_release(&r);
+	assert_string_equal(sql_text(f->path, "SELECT group_concat(reason, ',') FROM (SELECT reason FROM events"
+					      " WHERE kind = 'command' ORDER BY seq)", buf, sizeof(buf)),
+			    "expired,refused,executed");
+	assert_string_equal(sql_text(f->path, "SELECT group_concat(body) FROM requests", buf, sizeof(buf)), "300");
+	assert_int_equal(sql_int(f->path, "SELECT value FROM settings WHERE key = 'lockdown'"), 1);
+}
+
 static void test_sync_store__commands_malformed_run_nothing(void **state)
 {
 	static const char *const replies[] = {
@@ -1027,6 +1051,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sync_store__outbox_nothing_deleted_before_ack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__commands_run_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__commands_unknown_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_store__commands_late_unlock_expired, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__commands_malformed_run_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__commands_ack_body, setup, teardown),
 		cmocka_unit_test(test_sync_store__reply_parsers),
