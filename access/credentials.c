@@ -10,6 +10,7 @@
 #include "store_int.h"
 #include "uid.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,10 +18,11 @@ static int journal_change(struct store *st, const char *kind, const char *uid, c
 			  const char *what, int64_t now_ms, char *err, size_t errlen);
 
 int credential_enroll(struct store *st, const char *uid_text, const char *person,
-		      const char *valid_from, const char *valid_until, int force, int64_t now_ms,
+		      const char *valid_from, const char *valid_until, unsigned flags, int64_t now_ms,
 		      char *err, size_t errlen)
 {
-	static const char holder[] = "SELECT person_id FROM credentials WHERE kind = 'uid' AND identifier = ?1";
+	static const char holder[] = "SELECT coalesce(person_id, ''), visitor_id IS NOT NULL, status"
+				     " FROM credentials WHERE kind = 'uid' AND identifier = ?1";
 	static const char has_person[] = "SELECT 1 FROM people WHERE id = ?1";
 	static const char put[] =
 		"INSERT INTO credentials(kind, identifier, person_id, status, valid_from, valid_until,"
@@ -28,7 +30,8 @@ int credential_enroll(struct store *st, const char *uid_text, const char *person
 		" ON CONFLICT(kind, identifier) DO UPDATE SET person_id = excluded.person_id,"
 		" visitor_id = NULL, status = 'active', valid_from = excluded.valid_from,"
 		" valid_until = excluded.valid_until";
-	char uid[UID_HEX_MAX], current[128] = "";
+	char uid[UID_HEX_MAX], current[128] = "", status[16] = "";
+	bool stored = false, visitor = false, force = flags & CREDENTIAL_FORCE;
 	struct civil_date d;
 	sqlite3_stmt *stmt;
 	int rc;
@@ -54,12 +57,30 @@ int credential_enroll(struct store *st, const char *uid_text, const char *person
 	if ((stmt = store_stmt(st, holder, err, errlen)) == NULL)
 		goto db;
 	sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		stored = true;
 		store_column_copy(stmt, 0, current, sizeof(current));
+		visitor = sqlite3_column_int(stmt, 1) != 0;
+		store_column_copy(stmt, 2, status, sizeof(status));
+	}
 	sqlite3_reset(stmt);
-	if (current[0] != '\0' && strcmp(current, person) != 0 && !force) {
+	/* whatever its status: a revoked badge is still someone's until given away */
+	if (stored && !force && (visitor || strcmp(current, person) != 0)) {
+		if (visitor)
+			rc = err_set(err, errlen, SEUIL_ERR_INVALID,
+				     "badge %s is a visitor pass; --force gives it to \"%.64s\"", uid, person);
+		else
+			rc = err_set(err, errlen, SEUIL_ERR_INVALID,
+				     "badge %s is enrolled for \"%.64s\"; --force gives it to \"%.64s\"", uid,
+				     current, person);
+		goto fail;
+	}
+	/* a badge reported lost or revoked comes back only on purpose */
+	if (stored && !visitor && !force && (flags & CREDENTIAL_REFUSE_INACTIVE) &&
+	    strcmp(status, "active") != 0) {
 		rc = err_set(err, errlen, SEUIL_ERR_INVALID,
-			     "this card is enrolled for \"%s\": revoke it or use --force", current);
+			     "badge %s of \"%.64s\" is %s: revoke --restore makes it active again, "
+			     "or enroll it with --force", uid, person, status);
 		goto fail;
 	}
 	if ((stmt = store_stmt(st, put, err, errlen)) == NULL)

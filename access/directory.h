@@ -5,10 +5,12 @@
  *
  * An import is all or nothing: it runs in one transaction and a single
  * error leaves the store exactly as it was.  By default entries are
- * inserted or updated by id (an entry in the file is the whole record: its
- * omitted optional fields return to their defaults); with DIRECTORY_REPLACE
- * the stored directory is made equal to the file.  Errors name the JSON path
- * ("$.people[2].tenant") or the CSV line, and what is wrong.
+ * inserted or updated by id (a JSON entry is the whole record: its omitted
+ * optional fields return to their defaults; a CSV column the header lacks
+ * leaves the stored field alone); with DIRECTORY_REPLACE the stored
+ * directory is made equal to the file.  Doors keep their order unless the
+ * file lists them all.  Errors name the JSON path ("$.people[2].tenant") or
+ * the CSV line, and what is wrong.
  */
 #ifndef SEUIL_DIRECTORY_H
 #define SEUIL_DIRECTORY_H
@@ -49,8 +51,9 @@ int directory_import_json(struct store *st, const char *buf, size_t len, unsigne
 int directory_import_csv(struct store *st, const char *buf, size_t len, unsigned flags,
 			 struct directory_counts *counts, char *err, size_t errlen);
 /*
- * Reads path (at most DIRECTORY_MAX_BYTES) and imports it; DIRECTORY_AUTO
- * picks JSON when the first non-blank byte is '{', CSV otherwise.
+ * Reads path (at most DIRECTORY_MAX_BYTES; "-" standard input) and imports
+ * it; DIRECTORY_AUTO picks JSON when the first byte after byte-order marks
+ * and blanks is '{' or '[' or starts null, true or false, CSV otherwise.
  */
 int directory_import_file(struct store *st, const char *path, enum directory_format format,
 			  unsigned flags, struct directory_counts *counts, char *err, size_t errlen);

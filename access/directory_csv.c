@@ -2,8 +2,11 @@
  * directory_csv.c - the CSV form of the directory: people and their badges,
  * one badge per line, as an office keeps them in a spreadsheet.  Parsed with
  * libcsv (',' or ';' or tab separated, detected from the header; a UTF-8 BOM
- * is skipped); errors name the line.  Tenants and profiles are not created
- * here: the CSV names ones already stored.  Also holds directory_import_file().
+ * is skipped; lines may end in LF, CRLF or CR); errors name the line.  Text
+ * must be UTF-8.  Tenants and profiles are not created here: the CSV names
+ * ones already stored.  In a plain import a column the header lacks leaves
+ * the stored value alone; an empty cell sets the default.  Also holds
+ * directory_import_file().
  */
 #include "directory_int.h"
 
@@ -16,16 +19,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 enum col {
 	COL_PERSON, COL_NAME, COL_TENANT, COL_ROLE, COL_EMAIL, COL_PROFILES,
-	COL_PERSON_STATUS, COL_UID, COL_STATUS, COL_VALID_FROM, COL_VALID_UNTIL,
+	COL_PERSON_STATUS, COL_PERSON_VALID_FROM, COL_PERSON_VALID_UNTIL,
+	COL_UID, COL_STATUS, COL_VALID_FROM, COL_VALID_UNTIL,
 	COL_COUNT
 };
 
 static const char *const col_names[COL_COUNT] = {
 	"person", "name", "tenant", "role", "email", "profiles",
-	"person_status", "uid", "status", "valid_from", "valid_until",
+	"person_status", "person_valid_from", "person_valid_until",
+	"uid", "status", "valid_from", "valid_until",
 };
 
 #define CSV_FIELD_MAX 1024
@@ -35,6 +41,7 @@ struct cimport {
 	struct dir_import imp;
 	int map[CSV_COLUMNS_MAX]; /* column position -> enum col, -1 ignored */
 	int ncols;
+	bool have[COL_COUNT];     /* the header names the column */
 	char *fields[CSV_COLUMNS_MAX];
 	int nfields;
 	bool header_done;
@@ -56,6 +63,47 @@ __attribute__((format(printf, 2, 3))) static int cbad(struct cimport *c, const c
 	return c->rc;
 }
 
+/* true when the len bytes at s are well-formed UTF-8 (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF) */
+static bool utf8_valid(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char b = s[i];
+		size_t n;
+		unsigned char lo = 0x80, hi = 0xBF;
+		if (b < 0x80) {
+			i++;
+			continue;
+		}
+		if (b >= 0xC2 && b <= 0xDF)
+			n = 1;
+		else if (b >= 0xE0 && b <= 0xEF)
+			n = 2;
+		else if (b >= 0xF0 && b <= 0xF4)
+			n = 3;
+		else
+			return false;
+		if (b == 0xE0)
+			lo = 0xA0;
+		else if (b == 0xED)
+			hi = 0x9F;
+		else if (b == 0xF0)
+			lo = 0x90;
+		else if (b == 0xF4)
+			hi = 0x8F;
+		if (len - i <= n || s[i + 1] < lo || s[i + 1] > hi)
+			return false;
+		for (size_t k = 2; k <= n; k++) {
+			if (s[i + k] < 0x80 || s[i + k] > 0xBF)
+				return false;
+		}
+		i += n + 1;
+	}
+	return true;
+}
+
 static void on_field(void *data, size_t len, void *ctx)
 {
 	struct cimport *c = ctx;
@@ -69,6 +117,11 @@ static void on_field(void *data, size_t len, void *ctx)
 	}
 	if (len > CSV_FIELD_MAX) {
 		cbad(c, "a field is longer than %d bytes", CSV_FIELD_MAX);
+		return;
+	}
+	if (!utf8_valid(data, len)) {
+		/* a spreadsheet saved as "CSV" in Windows-1252: Lefèvre would be stored garbled */
+		cbad(c, "%s", "not UTF-8 (save the file as CSV UTF-8)");
 		return;
 	}
 	copy = malloc(len + 1);
@@ -98,7 +151,7 @@ static void free_fields(struct cimport *c)
 
 static int read_header(struct cimport *c)
 {
-	bool have[COL_COUNT] = { false };
+	bool *have = c->have;
 
 	if (c->too_wide)
 		return cbad(c, "more than %d columns", CSV_COLUMNS_MAX);
@@ -151,9 +204,74 @@ static int grants_from_cell(struct cimport *c, const char *person, const char *c
 	return SEUIL_OK;
 }
 
+/* the fields of a stored entry that a column the header lacks leaves alone */
+static unsigned kept_fields(const struct cimport *c, const enum col *cols, const unsigned *bits, size_t n)
+{
+	unsigned keep = 0;
+
+	/* --replace: each line is the whole record, as a JSON entry is */
+	if (c->imp.flags & DIRECTORY_REPLACE)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!c->have[cols[i]])
+			keep |= bits[i];
+	}
+	return keep;
+}
+
+static int import_person(struct cimport *c, struct dir_person *p, const char *path)
+{
+	static const enum col cols[] = { COL_TENANT, COL_ROLE, COL_EMAIL, COL_PERSON_STATUS,
+					 COL_PERSON_VALID_FROM, COL_PERSON_VALID_UNTIL };
+	static const unsigned bits[] = { DIR_KEEP_TENANT, DIR_KEEP_ROLE, DIR_KEEP_EMAIL, DIR_KEEP_STATUS,
+					  DIR_KEEP_VALID_FROM, DIR_KEEP_VALID_UNTIL };
+	char stored[DIR_NAME_MAX + 1];
+	const char *text;
+	int rc;
+
+	p->tenant = field(c, COL_TENANT);
+	p->role = field(c, COL_ROLE);
+	p->email = field(c, COL_EMAIL);
+	p->status = field(c, COL_PERSON_STATUS);
+	p->valid_from = field(c, COL_PERSON_VALID_FROM);
+	p->valid_until = field(c, COL_PERSON_VALID_UNTIL);
+	p->keep = kept_fields(c, cols, bits, sizeof(cols) / sizeof(cols[0]));
+	if ((rc = dir_check_id(&c->imp, p->id, path)) != SEUIL_OK ||
+	    (rc = dir_check_text(&c->imp, p->name, DIR_NAME_MAX, path)) != SEUIL_OK ||
+	    (p->email != NULL && (rc = dir_check_text(&c->imp, p->email, 254, path)) != SEUIL_OK) ||
+	    (p->role != NULL && (rc = dir_check_choice(&c->imp, p->role, dir_roles, path)) != SEUIL_OK) ||
+	    (p->status != NULL &&
+	     (rc = dir_check_choice(&c->imp, p->status, dir_party_statuses, path)) != SEUIL_OK) ||
+	    (rc = dir_check_date(&c->imp, p->valid_from, path)) != SEUIL_OK ||
+	    (rc = dir_check_date(&c->imp, p->valid_until, path)) != SEUIL_OK ||
+	    (rc = dir_check_range(&c->imp, p->valid_from, p->valid_until, path)) != SEUIL_OK ||
+	    (p->tenant != NULL && (rc = dir_require(&c->imp, DIR_TENANTS, p->tenant, path)) != SEUIL_OK))
+		return c->rc = rc;
+
+	if (dir_was_seen(&c->imp, DIR_PEOPLE, p->id)) {
+		/* a further badge of someone already read: the person must agree */
+		if (dir_person_name(&c->imp, p->id, stored, sizeof(stored)) == SEUIL_OK &&
+		    strcmp(stored, p->name) != 0)
+			return cbad(c, "person \"%s\" has another name on an earlier line", p->id);
+		return SEUIL_OK;
+	}
+	if ((rc = dir_seen(&c->imp, DIR_PEOPLE, p->id, path)) != SEUIL_OK ||
+	    (rc = dir_put_person(&c->imp, p, path)) != SEUIL_OK)
+		return c->rc = rc;
+	/* without the column the person's own profiles stay; an empty cell clears them */
+	if (c->have[COL_PROFILES] &&
+	    ((rc = dir_clear_grants(&c->imp, NULL, p->id, path)) != SEUIL_OK ||
+	     ((text = field(c, COL_PROFILES)) != NULL &&
+	      (rc = grants_from_cell(c, p->id, text, path)) != SEUIL_OK)))
+		return c->rc = rc;
+	return SEUIL_OK;
+}
+
 static int import_row(struct cimport *c)
 {
-	char path[64], uid[UID_HEX_MAX], why[128] = "", stored[DIR_NAME_MAX + 1];
+	static const enum col cols[] = { COL_STATUS, COL_VALID_FROM, COL_VALID_UNTIL };
+	static const unsigned bits[] = { DIR_KEEP_STATUS, DIR_KEEP_VALID_FROM, DIR_KEEP_VALID_UNTIL };
+	char path[64], uid[UID_HEX_MAX], why[128] = "";
 	struct dir_person p = { 0 };
 	struct dir_credential cred = { 0 };
 	const char *text;
@@ -172,33 +290,8 @@ static int import_row(struct cimport *c)
 		return cbad(c, "the person column is empty");
 	if (p.name == NULL)
 		return cbad(c, "the name column is empty");
-	p.tenant = field(c, COL_TENANT);
-	p.role = field(c, COL_ROLE);
-	p.email = field(c, COL_EMAIL);
-	p.status = field(c, COL_PERSON_STATUS);
-	if ((rc = dir_check_id(&c->imp, p.id, path)) != SEUIL_OK ||
-	    (rc = dir_check_text(&c->imp, p.name, DIR_NAME_MAX, path)) != SEUIL_OK ||
-	    (p.email != NULL && (rc = dir_check_text(&c->imp, p.email, 254, path)) != SEUIL_OK) ||
-	    (p.role != NULL && (rc = dir_check_choice(&c->imp, p.role, dir_roles, path)) != SEUIL_OK) ||
-	    (p.status != NULL &&
-	     (rc = dir_check_choice(&c->imp, p.status, dir_party_statuses, path)) != SEUIL_OK) ||
-	    (p.tenant != NULL && (rc = dir_require(&c->imp, DIR_TENANTS, p.tenant, path)) != SEUIL_OK))
-		return c->rc = rc;
-
-	if (dir_was_seen(&c->imp, DIR_PEOPLE, p.id)) {
-		/* a further badge of someone already read: the person must agree */
-		if (dir_person_name(&c->imp, p.id, stored, sizeof(stored)) == SEUIL_OK &&
-		    strcmp(stored, p.name) != 0)
-			return cbad(c, "person \"%s\" has another name on an earlier line", p.id);
-	} else {
-		if ((rc = dir_seen(&c->imp, DIR_PEOPLE, p.id, path)) != SEUIL_OK ||
-		    (rc = dir_put_person(&c->imp, &p, path)) != SEUIL_OK)
-			return c->rc = rc;
-		if ((text = field(c, COL_PROFILES)) != NULL &&
-		    ((rc = dir_clear_grants(&c->imp, NULL, p.id, path)) != SEUIL_OK ||
-		     (rc = grants_from_cell(c, p.id, text, path)) != SEUIL_OK))
-			return c->rc = rc;
-	}
+	if ((rc = import_person(c, &p, path)) != SEUIL_OK)
+		return rc;
 
 	text = field(c, COL_UID);
 	if (text == NULL)
@@ -210,6 +303,7 @@ static int import_row(struct cimport *c)
 	cred.status = field(c, COL_STATUS);
 	cred.valid_from = field(c, COL_VALID_FROM);
 	cred.valid_until = field(c, COL_VALID_UNTIL);
+	cred.keep = kept_fields(c, cols, bits, sizeof(cols) / sizeof(cols[0]));
 	if ((cred.status != NULL &&
 	     (rc = dir_check_choice(&c->imp, cred.status, dir_credential_statuses, path)) != SEUIL_OK) ||
 	    (rc = dir_check_date(&c->imp, cred.valid_from, path)) != SEUIL_OK ||
@@ -237,6 +331,20 @@ static void on_record(int term, void *ctx)
 	free_fields(c);
 }
 
+/* bytes up to and with the end of the line at p: LF, CRLF or a lone CR (old
+ * Mac spreadsheets); *ended is false for a last line without one */
+static size_t line_length(const char *p, size_t n, bool *ended)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '\n' || p[i] == '\r') {
+			*ended = true;
+			return p[i] == '\r' && i + 1 < n && p[i + 1] == '\n' ? i + 2 : i + 1;
+		}
+	}
+	*ended = false;
+	return n;
+}
+
 /* libcsv's messages speak of its options; say what is wrong in the file */
 static const char *csv_problem(struct csv_parser *parser)
 {
@@ -249,7 +357,7 @@ static unsigned char detect_delimiter(const char *buf, size_t len)
 {
 	size_t commas = 0, semis = 0, tabs = 0;
 
-	for (size_t i = 0; i < len && buf[i] != '\n'; i++) {
+	for (size_t i = 0; i < len && buf[i] != '\n' && buf[i] != '\r'; i++) {
 		commas += buf[i] == ',';
 		semis += buf[i] == ';';
 		tabs += buf[i] == '\t';
@@ -272,8 +380,8 @@ int directory_import_csv(struct store *st, const char *buf, size_t len, unsigned
 	if (len > DIRECTORY_MAX_BYTES)
 		return err_set(err, errlen, SEUIL_ERR_TOO_LARGE, "file larger than %u bytes",
 			       DIRECTORY_MAX_BYTES);
-	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-		off = 3;
+	while (len - off >= 3 && memcmp(buf + off, "\xEF\xBB\xBF", 3) == 0)
+		off += 3; /* a byte-order mark (some editors write two) */
 	if (memchr(buf, '\0', len) != NULL)
 		return err_set(err, errlen, SEUIL_ERR_INVALID, "the file contains NUL bytes: not a CSV text file");
 	if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
@@ -289,8 +397,8 @@ int directory_import_csv(struct store *st, const char *buf, size_t len, unsigned
 	c.record_line = 1;
 	/* fed a line at a time so that errors can name the line */
 	while (off < len && c.rc == SEUIL_OK) {
-		const char *nl = memchr(buf + off, '\n', len - off);
-		size_t n = nl != NULL ? (size_t)(nl - (buf + off)) + 1 : len - off;
+		bool ended;
+		size_t n = line_length(buf + off, len - off, &ended);
 		/* between records (libcsv's ROW_NOT_BEGUN, 0): the next one starts here,
 		 * blank lines included */
 		if (parser.pstate == 0)
@@ -301,7 +409,7 @@ int directory_import_csv(struct store *st, const char *buf, size_t len, unsigned
 			break;
 		}
 		off += n;
-		if (nl != NULL)
+		if (ended)
 			c.line++;
 	}
 	if (c.rc == SEUIL_OK && csv_fini(&parser, on_field, on_record, &c) != 0)
@@ -321,20 +429,61 @@ int directory_import_csv(struct store *st, const char *buf, size_t len, unsigned
 	return rc;
 }
 
+/*
+ * JSON when the first significant byte opens a JSON value that cannot start
+ * a CSV header ('{', '[', or the literals null, true, false), so that a JSON
+ * file of the wrong shape gets the JSON error; byte-order marks (even two)
+ * and blanks are skipped.  A quoted CSV header starts with '"': CSV.
+ */
+static bool looks_like_json(const char *buf, size_t len)
+{
+	static const char *const literals[] = { "null", "true", "false" };
+	size_t i = 0;
+
+	for (;;) {
+		if (len - i >= 3 && memcmp(buf + i, "\xEF\xBB\xBF", 3) == 0)
+			i += 3;
+		else if (i < len && strchr(" \t\r\n", buf[i]) != NULL && buf[i] != '\0')
+			i++;
+		else
+			break;
+	}
+	if (i == len)
+		return false;
+	if (buf[i] == '{' || buf[i] == '[')
+		return true;
+	for (size_t k = 0; k < sizeof(literals) / sizeof(literals[0]); k++) {
+		size_t n = strlen(literals[k]);
+		if (len - i >= n && memcmp(buf + i, literals[k], n) == 0 &&
+		    (len - i == n || strchr(" \t\r\n", buf[i + n]) != NULL))
+			return true;
+	}
+	return false;
+}
+
 int directory_import_file(struct store *st, const char *path, enum directory_format format,
 			  unsigned flags, struct directory_counts *counts, char *err, size_t errlen)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	struct stat sb;
 	char *buf;
 	size_t len = 0, cap = 1 << 16;
-	int rc;
+	int rc, read_errno = 0;
 
 	if (f == NULL)
 		return err_set(err, errlen, SEUIL_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+	/* fopen() opens a folder; reading it would only say "input/output error" */
+	if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		if (f != stdin)
+			fclose(f);
+		return err_set(err, errlen, SEUIL_ERR_INVALID, "cannot read %s: is a directory", path);
+	}
 	buf = malloc(cap);
 	while (buf != NULL) {
 		size_t n = fread(buf + len, 1, cap - len, f);
 		len += n;
+		if (n == 0 && ferror(f))
+			read_errno = errno;
 		if (n == 0 || len > DIRECTORY_MAX_BYTES)
 			break;
 		if (len == cap) {
@@ -353,21 +502,16 @@ int directory_import_file(struct store *st, const char *path, enum directory_for
 		fclose(f);
 	if (rc != SEUIL_OK) {
 		free(buf);
-		return err_set(err, errlen, rc, "cannot read %s: %s", path, seuil_strerror(rc));
+		return err_set(err, errlen, rc, "cannot read %s: %s", path,
+			       rc == SEUIL_ERR_IO && read_errno != 0 ? strerror(read_errno) : seuil_strerror(rc));
 	}
 	if (len > DIRECTORY_MAX_BYTES) {
 		free(buf);
 		return err_set(err, errlen, SEUIL_ERR_TOO_LARGE, "%s is larger than %u bytes", path,
 			       DIRECTORY_MAX_BYTES);
 	}
-	if (format == DIRECTORY_AUTO) {
-		size_t i = 0;
-		if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-			i = 3;
-		while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
-			i++;
-		format = i < len && buf[i] == '{' ? DIRECTORY_JSON : DIRECTORY_CSV;
-	}
+	if (format == DIRECTORY_AUTO)
+		format = looks_like_json(buf, len) ? DIRECTORY_JSON : DIRECTORY_CSV;
 	if (format == DIRECTORY_JSON)
 		rc = directory_import_json(st, buf, len, flags, counts, err, errlen);
 	else

@@ -34,6 +34,10 @@ enum dir_import_flags {
 	/* errors show card UIDs shortened (uid_redact()): messages of seuil-sync
 	 * reach its log and the store, never a full identifier */
 	DIR_REDACT_UIDS = 1 << 17,
+	/* the doors section, when present, lists every door in order (the
+	 * office's replies): the file's order is the doors' order even when a
+	 * stored door is missing from it (one the same reply deletes) */
+	DIR_DOORS_ORDERED = 1 << 18,
 };
 
 struct json_t;
@@ -113,16 +117,38 @@ extern const char *const dir_credential_statuses[];
 extern const char *const dir_roles[];
 
 struct dir_site { const char *name, *timezone; };
-struct dir_door { const char *id, *name; int unlock_ms, position; };
+struct dir_door {
+	const char *id, *name;
+	int unlock_ms;
+	/* rank among the doors, 0 the default one; DIR_DOOR_APPEND: a stored
+	 * door keeps its rank and a new one goes after the last */
+	int position;
+};
+#define DIR_DOOR_APPEND (-1)
 struct dir_schedule { const char *id, *name; bool holidays_closed; };
 struct dir_profile { const char *id, *name, *schedule; };
 struct dir_tenant { const char *id, *name, *kind, *status, *valid_from, *valid_until; };
+/*
+ * Fields of a stored person or badge that an upsert leaves as they are
+ * (a CSV whose header lacks their column); 0 in JSON, where an entry is the
+ * whole record.  An entry not yet stored takes the defaults.
+ */
+enum dir_keep {
+	DIR_KEEP_TENANT = 1 << 0,
+	DIR_KEEP_ROLE = 1 << 1,
+	DIR_KEEP_EMAIL = 1 << 2,
+	DIR_KEEP_STATUS = 1 << 3,
+	DIR_KEEP_VALID_FROM = 1 << 4,
+	DIR_KEEP_VALID_UNTIL = 1 << 5,
+};
 struct dir_person {
 	const char *id, *name, *tenant, *role, *email, *status, *valid_from, *valid_until;
+	unsigned keep; /* enum dir_keep */
 };
 struct dir_credential {
 	const char *identifier; /* normalized UID */
 	const char *person, *status, *valid_from, *valid_until;
+	unsigned keep; /* DIR_KEEP_STATUS, DIR_KEEP_VALID_FROM, DIR_KEEP_VALID_UNTIL */
 };
 struct dir_room { const char *id, *name, *calendar, *feed; int capacity; };
 struct dir_invite {
@@ -137,6 +163,10 @@ struct dir_invite {
 
 int dir_put_site(struct dir_import *imp, const struct dir_site *s, const char *path);
 int dir_put_door(struct dir_import *imp, const struct dir_door *d, const char *path);
+/* Gives the stored door id the rank position (the file's order becomes the doors' order). */
+int dir_rank_door(struct dir_import *imp, const char *id, int position, const char *path);
+/* How many stored doors the file has not named (dir_seen()) so far; -1 on error. */
+long dir_doors_unnamed(struct dir_import *imp);
 int dir_put_schedule(struct dir_import *imp, const struct dir_schedule *s, const char *path);
 /* days: bit 0 Monday .. bit 6 Sunday; minutes since midnight, to < from crosses midnight */
 int dir_add_window(struct dir_import *imp, const char *schedule, int days, int from, int to,

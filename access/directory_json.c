@@ -235,18 +235,26 @@ static int import_site(struct jimport *j)
 	return dir_put_site(&j->imp, &s, path);
 }
 
+/*
+ * Doors keep their order: a file that lists every stored door (always so
+ * with --replace and DIR_DOORS_ORDERED; the office's replies send every door
+ * when one changed) gives the order; otherwise stored doors keep their rank
+ * and new ones go after them, so that the default (first) door never
+ * changes because another was added.
+ */
 static int import_doors(struct jimport *j)
 {
 	static const char *const keys[] = { "id", "name", "unlock_ms", NULL };
 	json_t *arr, *e;
 	size_t i;
+	long unnamed;
 	char path[PATH_MAX_LEN];
 	int rc = j_array(&j->imp, j->root, "doors", root_path(j), &arr);
 
 	if (rc != SEUIL_OK || arr == NULL)
 		return rc;
 	json_array_foreach(arr, i, e) {
-		struct dir_door d = { .position = (int)i };
+		struct dir_door d = { .position = DIR_DOOR_APPEND };
 		long unlock;
 		snprintf(path, sizeof(path), "%s.doors[%zu]", root_path(j), i);
 		if ((rc = j_keys(&j->imp, e, path, keys)) != SEUIL_OK ||
@@ -259,6 +267,17 @@ static int import_doors(struct jimport *j)
 		if (d.name == NULL)
 			d.name = d.id;
 		if ((rc = dir_put_door(&j->imp, &d, path)) != SEUIL_OK)
+			return rc;
+	}
+	unnamed = (j->imp.flags & (DIRECTORY_REPLACE | DIR_DOORS_ORDERED)) ? 0 : dir_doors_unnamed(&j->imp);
+	if (unnamed < 0)
+		return SEUIL_ERR_DB;
+	if (unnamed > 0)
+		return SEUIL_OK;
+	json_array_foreach(arr, i, e) {
+		snprintf(path, sizeof(path), "%s.doors[%zu]", root_path(j), i);
+		if ((rc = dir_rank_door(&j->imp, json_string_value(json_object_get(e, "id")), (int)i, path)) !=
+		    SEUIL_OK)
 			return rc;
 	}
 	return SEUIL_OK;
@@ -435,7 +454,7 @@ static int import_people(struct jimport *j)
 	if (rc != SEUIL_OK || arr == NULL)
 		return rc;
 	json_array_foreach(arr, i, e) {
-		struct dir_person p;
+		struct dir_person p = { 0 };
 		snprintf(path, sizeof(path), "%s.people[%zu]", root_path(j), i);
 		if ((rc = j_keys(&j->imp, e, path, keys)) != SEUIL_OK ||
 		    (rc = j_id(&j->imp, e, "id", path, true, &p.id)) != SEUIL_OK ||
@@ -476,7 +495,7 @@ static int import_credentials(struct jimport *j)
 	if (rc != SEUIL_OK || arr == NULL)
 		return rc;
 	json_array_foreach(arr, i, e) {
-		struct dir_credential c;
+		struct dir_credential c = { 0 };
 		const char *text, *kind;
 		snprintf(path, sizeof(path), "%s.credentials[%zu]", root_path(j), i);
 		if ((rc = j_keys(&j->imp, e, path, keys)) != SEUIL_OK ||
@@ -663,11 +682,12 @@ int directory_import_json(struct store *st, const char *buf, size_t len, unsigne
 	if (len > DIRECTORY_MAX_BYTES)
 		return err_set(err, errlen, SEUIL_ERR_TOO_LARGE, "directory larger than %u bytes",
 			       DIRECTORY_MAX_BYTES);
-	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
-		buf += 3; /* a byte-order mark some editors write */
+	while (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+		buf += 3; /* a byte-order mark some editors write (some, twice) */
 		len -= 3;
 	}
-	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	/* any value, so that `[]` or `null` is told "$: must be an object" */
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (root == NULL) {
 		/* jansson leaves the error empty when its very first allocation fails */
 		if (json_error_code(&jerr) == json_error_out_of_memory || jerr.text[0] == '\0')

@@ -14,6 +14,11 @@
 #include <stdio.h>
 #include <string.h>
 
+/* the upserts below spell these bits in their SQL */
+_Static_assert(DIR_KEEP_TENANT == 1 && DIR_KEEP_ROLE == 2 && DIR_KEEP_EMAIL == 4 && DIR_KEEP_STATUS == 8 &&
+		       DIR_KEEP_VALID_FROM == 16 && DIR_KEEP_VALID_UNTIL == 32,
+	       "enum dir_keep is spelt out in dir_put_person() and dir_put_credential()");
+
 int dir_put_site(struct dir_import *imp, const struct dir_site *s, const char *path)
 {
 	static const char sql[] = "INSERT INTO sites(id, name, timezone) VALUES (1, ?1, ?2)"
@@ -37,9 +42,13 @@ int dir_put_site(struct dir_import *imp, const struct dir_site *s, const char *p
 
 int dir_put_door(struct dir_import *imp, const struct dir_door *d, const char *path)
 {
-	static const char sql[] = "INSERT INTO doors(id, name, unlock_ms, position) VALUES (?1, ?2, ?3, ?4)"
-				  " ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
-				  " unlock_ms = excluded.unlock_ms, position = excluded.position";
+	/* ?4 NULL: a stored door keeps its rank, a new one goes after the last,
+	 * so that adding a door never changes the default (first) one */
+	static const char sql[] =
+		"INSERT INTO doors(id, name, unlock_ms, position) VALUES (?1, ?2, ?3,"
+		" coalesce(?4, (SELECT coalesce(max(position) + 1, 0) FROM doors)))"
+		" ON CONFLICT(id) DO UPDATE SET name = excluded.name, unlock_ms = excluded.unlock_ms,"
+		" position = coalesce(?4, position)";
 	sqlite3_stmt *stmt = dir_prep(imp, sql);
 
 	if (stmt == NULL)
@@ -47,9 +56,39 @@ int dir_put_door(struct dir_import *imp, const struct dir_door *d, const char *p
 	sqlite3_bind_text(stmt, 1, d->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, d->name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(stmt, 3, d->unlock_ms);
-	sqlite3_bind_int(stmt, 4, d->position);
+	if (d->position >= 0)
+		sqlite3_bind_int(stmt, 4, d->position);
 	imp->counts.doors++;
 	return dir_step_done(imp, stmt, path);
+}
+
+int dir_rank_door(struct dir_import *imp, const char *id, int position, const char *path)
+{
+	static const char sql[] = "UPDATE doors SET position = ?2 WHERE id = ?1 AND position IS NOT ?2";
+	sqlite3_stmt *stmt = dir_prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 2, position);
+	return dir_step_done(imp, stmt, path);
+}
+
+long dir_doors_unnamed(struct dir_import *imp)
+{
+	static const char sql[] = "SELECT count(*) FROM doors WHERE id NOT IN"
+				  " (SELECT id FROM temp.dir_seen WHERE tbl = 'doors')";
+	sqlite3_stmt *stmt = dir_prep(imp, sql);
+	long n = -1;
+
+	if (stmt == NULL)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(stmt, 0);
+	else
+		store_db_error(imp->st, "counting the doors", imp->err, imp->errlen);
+	sqlite3_reset(stmt);
+	return n;
 }
 
 int dir_put_schedule(struct dir_import *imp, const struct dir_schedule *s, const char *path)
@@ -147,16 +186,53 @@ int dir_put_tenant(struct dir_import *imp, const struct dir_tenant *t, const cha
 	return dir_step_done(imp, stmt, path);
 }
 
+/*
+ * After an upsert that kept one of an entry's dates from before (enum
+ * dir_keep), the stored pair must still be in order: sql selects
+ * (valid_from, valid_until) of the entry ?1.
+ */
+static int check_kept_range(struct dir_import *imp, unsigned keep, const char *sql, const char *id,
+			    const char *path)
+{
+	sqlite3_stmt *stmt;
+	char from[16] = "", until[16] = "";
+	int rc;
+
+	if (!(keep & (DIR_KEEP_VALID_FROM | DIR_KEEP_VALID_UNTIL)))
+		return SEUIL_OK;
+	if ((stmt = dir_prep(imp, sql)) == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		store_column_copy(stmt, 0, from, sizeof(from));
+		store_column_copy(stmt, 1, until, sizeof(until));
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_db_error(imp->st, path, imp->err, imp->errlen);
+	if (from[0] != '\0' && until[0] != '\0' && strcmp(from, until) > 0)
+		return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID,
+			       "%s: valid_from %s would be after valid_until %s (one of them stored before)",
+			       path, from, until);
+	return SEUIL_OK;
+}
+
 int dir_put_person(struct dir_import *imp, const struct dir_person *p, const char *path)
 {
-	/* pin_hash is set at the kiosk, never by an import: keep it */
+	/* pin_hash is set at the kiosk, never by an import: keep it; ?9 holds the
+	 * enum dir_keep bits of the fields to keep as stored */
 	static const char sql[] =
 		"INSERT INTO people(id, name, tenant_id, role, email, status, valid_from, valid_until)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO UPDATE SET"
-		" name = excluded.name, tenant_id = excluded.tenant_id, role = excluded.role,"
-		" email = excluded.email, status = excluded.status, valid_from = excluded.valid_from,"
-		" valid_until = excluded.valid_until";
+		" name = excluded.name, tenant_id = iif(?9 & 1, tenant_id, excluded.tenant_id),"
+		" role = iif(?9 & 2, role, excluded.role), email = iif(?9 & 4, email, excluded.email),"
+		" status = iif(?9 & 8, status, excluded.status),"
+		" valid_from = iif(?9 & 16, valid_from, excluded.valid_from),"
+		" valid_until = iif(?9 & 32, valid_until, excluded.valid_until)";
+	static const char dates[] = "SELECT valid_from, valid_until FROM people WHERE id = ?1";
 	sqlite3_stmt *stmt = dir_prep(imp, sql);
+	int rc;
 
 	if (stmt == NULL)
 		return SEUIL_ERR_DB;
@@ -168,8 +244,11 @@ int dir_put_person(struct dir_import *imp, const struct dir_person *p, const cha
 	sqlite3_bind_text(stmt, 6, p->status != NULL ? p->status : "active", -1, SQLITE_STATIC);
 	store_bind_text_or_null(stmt, 7, p->valid_from);
 	store_bind_text_or_null(stmt, 8, p->valid_until);
+	sqlite3_bind_int(stmt, 9, (int)p->keep);
 	imp->counts.people++;
-	return dir_step_done(imp, stmt, path);
+	if ((rc = dir_step_done(imp, stmt, path)) != SEUIL_OK)
+		return rc;
+	return check_kept_range(imp, p->keep, dates, p->id, path);
 }
 
 int dir_clear_grants(struct dir_import *imp, const char *tenant, const char *person, const char *path)
@@ -235,8 +314,11 @@ int dir_put_credential(struct dir_import *imp, const struct dir_credential *c, c
 		" valid_until, created_ms) VALUES ('uid', ?1, ?2, NULL, ?3, ?4, ?5,"
 		" CAST(strftime('%s', 'now') AS INTEGER) * 1000)"
 		" ON CONFLICT(kind, identifier) DO UPDATE SET person_id = excluded.person_id,"
-		" visitor_id = NULL, status = excluded.status, valid_from = excluded.valid_from,"
-		" valid_until = excluded.valid_until";
+		" visitor_id = NULL, status = iif(?6 & 8, status, excluded.status),"
+		" valid_from = iif(?6 & 16, valid_from, excluded.valid_from),"
+		" valid_until = iif(?6 & 32, valid_until, excluded.valid_until)";
+	static const char dates[] = "SELECT valid_from, valid_until FROM credentials"
+				    " WHERE kind = 'uid' AND identifier = ?1";
 	sqlite3_stmt *stmt;
 	int rc;
 
@@ -249,8 +331,11 @@ int dir_put_credential(struct dir_import *imp, const struct dir_credential *c, c
 	sqlite3_bind_text(stmt, 3, c->status != NULL ? c->status : "active", -1, SQLITE_STATIC);
 	store_bind_text_or_null(stmt, 4, c->valid_from);
 	store_bind_text_or_null(stmt, 5, c->valid_until);
+	sqlite3_bind_int(stmt, 6, (int)c->keep);
 	imp->counts.credentials++;
-	return dir_step_done(imp, stmt, path);
+	if ((rc = dir_step_done(imp, stmt, path)) != SEUIL_OK)
+		return rc;
+	return check_kept_range(imp, c->keep, dates, c->identifier, path);
 }
 
 int dir_put_closure(struct dir_import *imp, const char *date, const char *name, const char *path)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define STORE_APPLICATION_ID 0x5365756c /* "Seul" */
 #define STORE_BUSY_TIMEOUT_MS 5000
@@ -221,7 +222,50 @@ static bool journal_mode_is_wal(struct store *st)
 	return wal;
 }
 
+static int store_configure_steps(struct store *st, char *err, size_t errlen);
+
+/*
+ * SQLite keeps PATH-wal and PATH-shm beside the database, even to read it:
+ * in a folder the process cannot write, every open fails with "attempt to
+ * write a readonly database".  Say so, naming the folder, when that is why.
+ */
+static int folder_error(struct store *st, int rc, char *err, size_t errlen)
+{
+	char dir[4096];
+	char *slash;
+	int code = sqlite3_errcode(st->db);
+
+	if (code != SQLITE_READONLY && code != SQLITE_CANTOPEN && code != SQLITE_IOERR)
+		return SEUIL_OK;
+	snprintf(dir, sizeof(dir), "%s", st->path);
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash != NULL)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	if (access(dir, W_OK | X_OK) == 0)
+		return SEUIL_OK;
+	return err_set(err, errlen, rc == SEUIL_OK ? SEUIL_ERR_IO : rc,
+		       "cannot use database %s: its folder %s must be writable by the user the service runs as"
+		       " (SQLite keeps the database's -wal and -shm files there, even to read)",
+		       st->path, dir);
+}
+
 static int store_configure(struct store *st, char *err, size_t errlen)
+{
+	char mine[512] = "";
+	int rc = store_configure_steps(st, mine, sizeof(mine));
+
+	if (rc == SEUIL_OK)
+		return SEUIL_OK;
+	if (strcmp(st->path, ":memory:") != 0 && folder_error(st, rc, err, errlen) != SEUIL_OK)
+		return rc;
+	return err_set(err, errlen, rc, "%s", mine);
+}
+
+static int store_configure_steps(struct store *st, char *err, size_t errlen)
 {
 	int rc, version = 0;
 

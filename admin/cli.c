@@ -67,11 +67,38 @@ int cli_parse_at(struct store *st, const char *text, int64_t *ms)
 	return CLI_OK;
 }
 
+/* the long name of the option whose value is val, or NULL */
+static const char *long_name(const struct option *opts, int val)
+{
+	for (; opts != NULL && opts->name != NULL; opts++) {
+		if (opts->val == val && opts->has_arg == required_argument)
+			return opts->name;
+	}
+	return NULL;
+}
+
+/* one line for a bad option, as every error is (docs/seuilctl.md) */
+static void bad_option(int argc, char **argv, const struct option *opts)
+{
+	const char *cmd = argv[0], *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	const char *name = optopt != 0 ? long_name(opts, optopt) : NULL;
+
+	if (name != NULL)
+		fprintf(stderr, "seuilctl %s: --%s needs a value (see seuilctl %s --help)\n", cmd, name, cmd);
+	else if (optopt != 0)
+		fprintf(stderr, "seuilctl %s: unknown option -%c (see seuilctl %s --help)\n", cmd, optopt, cmd);
+	else
+		fprintf(stderr, "seuilctl %s: unknown option %.*s (see seuilctl %s --help)\n", cmd,
+			(int)strcspn(arg, "="), arg, cmd);
+}
+
 int cli_getopt(int argc, char **argv, const char *shortopts, const void *longopts,
 	       const char *usage, int *done)
 {
-	int opt = getopt_long(argc, argv, shortopts, longopts, NULL);
+	int opt;
 
+	opterr = 0; /* getopt's own message would come before ours */
+	opt = getopt_long(argc, argv, shortopts, longopts, NULL);
 	switch (opt) {
 	case 'D':
 		cli_db_option = optarg;
@@ -81,7 +108,7 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const void *longopt
 		*done = CLI_OK;
 		return -1;
 	case '?':
-		fputs(usage, stderr);
+		bad_option(argc, argv, longopts);
 		*done = CLI_ERROR;
 		return -1;
 	}

@@ -56,7 +56,8 @@ int cli_parse_at(struct store *st, const char *text, int64_t *ms);
  * Parses a command's options with getopt_long; --db PATH and --help are
  * added to longopts by every command.  Returns -1 when all options are read,
  * the option character otherwise; on --help prints usage and sets *done to
- * CLI_OK, on a bad option prints usage to stderr and sets *done to CLI_ERROR.
+ * CLI_OK, on a bad option prints one line to stderr ("seuilctl CMD: unknown
+ * option --x (see seuilctl CMD --help)") and sets *done to CLI_ERROR.
  */
 int cli_getopt(int argc, char **argv, const char *shortopts, const void *longopts,
 	       const char *usage, int *done);

@@ -55,6 +55,9 @@ int cmd_init(int argc, char **argv)
 		return done;
 	if (optind < argc)
 		return cli_fail("init takes no arguments (see --help)");
+	/* checked before anything is created: a refused init leaves no trace */
+	if (device != NULL && (device[0] == '\0' || strlen(device) > 63 || strpbrk(device, " \t\n/") != NULL))
+		return cli_fail("--device: an id of 1 to 63 characters without spaces or '/'");
 	snprintf(dir, sizeof(dir), "%s", cli_db_path());
 	/* create the parent folders, as an installer expects of a first run */
 	if (make_folders(dirname(dir)) != 0)
@@ -62,10 +65,6 @@ int cmd_init(int argc, char **argv)
 	if ((rc = cli_open(STORE_CREATE, &st)) != CLI_OK)
 		return rc;
 	if (device != NULL) {
-		if (device[0] == '\0' || strlen(device) > 63 || strpbrk(device, " \t\n/") != NULL) {
-			store_free(st);
-			return cli_fail("--device: an id of 1 to 63 characters without spaces or '/'");
-		}
 		if (store_setting_set(st, "device_id", device, err, sizeof(err)) != SEUIL_OK) {
 			store_free(st);
 			return cli_fail("%s", err);
@@ -135,7 +134,9 @@ static const char enroll_usage[] =
 	"usage: seuilctl enroll [--db PATH] --uid HEX --person ID [--from DATE] [--until DATE] [--force]\n"
 	"Gives the badge HEX (4, 7 or 10 bytes, any case, ':' allowed) to person ID,\n"
 	"active from DATE until DATE inclusive (YYYY-MM-DD).  A badge held by someone\n"
-	"else is refused unless --force.\n";
+	"else (even revoked) is refused unless --force, which gives it to ID.  A badge\n"
+	"of ID's that is revoked, lost or blocked is refused too: 'seuilctl revoke\n"
+	"--uid HEX --restore' makes it active again, or --force enrolls it anew.\n";
 
 int cmd_enroll(int argc, char **argv)
 {
@@ -165,7 +166,9 @@ int cmd_enroll(int argc, char **argv)
 		return cli_fail("enroll needs --uid and --person (see --help)");
 	if ((rc = cli_open(0, &st)) != CLI_OK)
 		return rc;
-	rc = credential_enroll(st, uid, person, from, until, force, clock_wall_ms(), err, sizeof(err));
+	rc = credential_enroll(st, uid, person, from, until,
+			       CREDENTIAL_REFUSE_INACTIVE | (force ? CREDENTIAL_FORCE : 0u), clock_wall_ms(), err,
+			       sizeof(err));
 	store_free(st);
 	if (rc != SEUIL_OK)
 		return cli_fail("%s", err);

@@ -11,7 +11,6 @@
 #include "journal.h"
 #include "store.h"
 #include "sync_store.h"
-#include "clock.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -46,11 +45,14 @@ static void csv_cell(const char *text, int last)
 
 static int print_csv(const struct journal_event *ev, void *ctx)
 {
-	char seq[24], at[21], granted[8] = "", visitor[24] = "";
+	char seq[24], iso[21], at[32], granted[8] = "", visitor[24] = "";
+	int64_t s = ev->at_ms >= 0 ? ev->at_ms / 1000 : -((-ev->at_ms + 999) / 1000);
 
 	(void)ctx;
 	snprintf(seq, sizeof(seq), "%" PRId64, ev->seq);
-	civil_format_instant(ev->at_ms / 1000, at);
+	/* UTC with milliseconds, as in the JSON lines */
+	civil_format_instant(s, iso);
+	snprintf(at, sizeof(at), "%.19s.%03dZ", iso, (int)(ev->at_ms - s * 1000));
 	if (ev->granted >= 0)
 		snprintf(granted, sizeof(granted), "%s", ev->granted ? "true" : "false");
 	if (ev->visitor != 0)

@@ -265,5 +265,99 @@ out_has "Alex holds it" 'p-alex'
 printf 'person;name;tenant;role;email;profiles;uid;status;valid_from;valid_until\np-alex;Alex Roux;scop-btp;member;;;04A1B2C3D4E5F6;lost;;\n' >"$tmp/same.csv"
 check "the same holder's badge can change status without the flag" "$ctl" import "$tmp/same.csv"
 
+# --- the audit of the foundation: each defect, as an installer meets it ----------------
+export SEUIL_DB="$tmp/audit.db"
+check "audit: a fresh database with the issue's example" sh -c '"$1" init && "$1" import "$2"' sh "$ctl" "$tmp/example.json"
+have_sqlite=false
+command -v sqlite3 >/dev/null && have_sqlite=true
+# a CSV without some columns leaves the stored fields alone
+printf 'person;name;uid\np-camille;Camille Martin;01020304\n' >"$tmp/short.csv"
+check "a person;name;uid CSV imports" "$ctl" import "$tmp/short.csv"
+expect_exit "Camille still opens: her tenant was kept" 0 "$ctl" decide --uid 04a1b2c3d4e5f6 --at 2026-11-27T08:00:00Z
+out_has "and the tenant is still scop-btp" '"tenant":"scop-btp"'
+cat >"$tmp/sacha.json" <<'JSON'
+{"people": [{"id": "p-sacha", "name": "Sacha Petit", "tenant": "scop-btp", "role": "staff",
+             "email": "sacha@pole.example", "valid_until": "2027-06-30"}],
+ "credentials": [{"uid": "5AC4A001", "person": "p-sacha", "status": "lost", "valid_until": "2027-01-31"}]}
+JSON
+check "a staff member with e-mail, end date and a lost badge" "$ctl" import "$tmp/sacha.json"
+printf 'person;name;uid\np-sacha;Sacha Petit;5AC4A001\n' >"$tmp/sacha.csv"
+check "a CSV line for her with only person, name and uid" "$ctl" import "$tmp/sacha.csv"
+if $have_sqlite; then
+	check "she is still staff, with her e-mail and end date" test "$(sqlite3 "$SEUIL_DB" "SELECT role || ' ' || email || ' ' || valid_until FROM people WHERE id = 'p-sacha'")" = "staff sacha@pole.example 2027-06-30"
+fi
+expect_exit "her lost badge stays lost" 1 "$ctl" decide --uid 5AC4A001 --at 2026-11-27T08:00:00Z
+out_has "credential_lost" '"reason":"credential_lost"'
+printf 'person;name;role;email;uid\np-sacha;Sacha Petit;;;5AC4A001\n' >"$tmp/sacha-empty.csv"
+check "empty cells in columns that are there" "$ctl" import "$tmp/sacha-empty.csv"
+if $have_sqlite; then
+	check "set the defaults (member, no e-mail), the rest kept" test "$(sqlite3 "$SEUIL_DB" "SELECT role || ' ' || coalesce(email, '-') || ' ' || valid_until FROM people WHERE id = 'p-sacha'")" = "member - 2027-06-30"
+fi
+# adding a door keeps the default door
+printf '{"doors":[{"id":"annexe","name":"Annexe"}]}' >"$tmp/annexe.json"
+check "a door is added by a plain import" "$ctl" import "$tmp/annexe.json"
+expect_exit "the default door is still the entrance" 0 "$ctl" decide --uid 04a1b2c3d4e5f6 --at 2026-11-27T08:00:00Z
+if $have_sqlite; then
+	check "the new door goes after the others" test "$(sqlite3 "$SEUIL_DB" "SELECT group_concat(id || '=' || position, ' ') FROM (SELECT * FROM doors ORDER BY position)")" = "entree=0 annexe=1"
+fi
+# a spreadsheet saved as Windows-1252, CR-only line endings
+printf 'person;name;uid\np-x;Lef\350vre;01020305\n' >"$tmp/latin1.csv"
+fingerprint >"$tmp/before"
+expect_exit "a Windows-1252 CSV is refused (2)" 2 "$ctl" import "$tmp/latin1.csv"
+err_has "saying to save it as UTF-8" 'line 2: not UTF-8 (save the file as CSV UTF-8)'
+printf 'person;name;uid\rp-a;Alice;01020306\rp-b;Bob;0102030\r' >"$tmp/mac.csv"
+expect_exit "a CSV with CR line endings and a bad UID on line 3 (2)" 2 "$ctl" import "$tmp/mac.csv"
+err_has "names line 3" 'line 3:'
+# JSON of the wrong shape, a folder
+printf '[]' >"$tmp/array.json"
+expect_exit "a JSON array is refused (2)" 2 "$ctl" import "$tmp/array.json"
+err_has "as JSON" '\$: must be an object'
+printf 'null\n' | { expect_exit "null on standard input is refused (2)" 2 "$ctl" import -; }
+err_has "as JSON too" '\$: must be an object'
+expect_exit "importing a folder is refused (2)" 2 "$ctl" import "$tmp"
+err_has "saying it is a directory" 'is a directory'
+fingerprint >"$tmp/after"
+check "the refused imports changed nothing" cmp -s "$tmp/before" "$tmp/after"
+# enroll: the advice is true
+check "Sacha's lost badge is restored for the next checks" "$ctl" revoke --uid 5AC4A001 --restore
+expect_exit "enrolling Camille's badge for Sacha is refused (2)" 2 "$ctl" enroll --uid 04a1b2c3d4e5f6 --person p-sacha
+err_has "saying --force gives it" 'is enrolled for "p-camille"; --force gives it to "p-sacha"'
+check "revoking it" "$ctl" revoke --uid 04a1b2c3d4e5f6
+expect_exit "a revoked badge is still Camille's (2)" 2 "$ctl" enroll --uid 04a1b2c3d4e5f6 --person p-sacha
+err_has "and the same advice" '--force gives it to "p-sacha"'
+expect_exit "re-enrolling Camille's revoked badge for her needs --force (2)" 2 "$ctl" enroll --uid 04a1b2c3d4e5f6 --person p-camille
+err_has "naming the status and the ways out" 'is revoked: revoke --restore makes it active again, or enroll it with --force'
+expect_exit "still revoked" 1 "$ctl" decide --uid 04a1b2c3d4e5f6 --at 2026-11-27T08:00:00Z
+check "with --force it is active again" "$ctl" enroll --uid 04a1b2c3d4e5f6 --person p-camille --force
+expect_exit "and opens" 0 "$ctl" decide --uid 04a1b2c3d4e5f6 --at 2026-11-27T08:00:00Z
+# events as CSV keep the milliseconds
+check "events" "$ctl" events
+at=$(sed -n 's/^{"seq":1,"at":"\([^"]*\)".*/\1/p' "$tmp/out")
+check "JSON lines give at with milliseconds" test -n "$at"
+check "events --format csv" "$ctl" events --format csv
+out_has "CSV gives the same at, milliseconds included" "^\"1\",\"$at\","
+# init refuses a bad --device before creating anything
+SEUIL_DB="$tmp/fresh/sub/new.db" expect_exit "init --device 'bad id' (2)" 2 "$ctl" init --device "bad id"
+check "created no folder" test ! -e "$tmp/fresh"
+# an option error is one line
+expect_exit "decide --bogus (2)" 2 "$ctl" decide --bogus
+err_has "pointing to --help" 'seuilctl decide: unknown option --bogus (see seuilctl decide --help)'
+check "in one line" test "$(wc -l <"$tmp/err")" -eq 1
+expect_exit "decide --uid without a value (2)" 2 "$ctl" decide --uid
+err_has "says it needs a value" '--uid needs a value'
+# a database in a folder the service's user cannot write
+mkdir -p "$tmp/ro" && "$ctl" --db "$tmp/ro/seuil.db" init >/dev/null && chmod 666 "$tmp/ro/seuil.db" && chmod 755 "$tmp/ro" "$tmp"
+if [ "$(id -u)" -ne 0 ]; then
+	chmod 555 "$tmp/ro"
+	expect_exit "status on a database in a read-only folder (2)" 2 "$ctl" --db "$tmp/ro/seuil.db" status
+	chmod 755 "$tmp/ro"
+	err_has "names the folder and what it needs" "folder $tmp/ro must be writable by the user the service runs as"
+elif command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+	expect_exit "status as another user on a database in a folder it cannot write (2)" 2 setpriv --reuid=65534 --regid=65534 --clear-groups "$ctl" --db "$tmp/ro/seuil.db" status
+	err_has "names the folder and what it needs" "folder $tmp/ro must be writable by the user the service runs as"
+else
+	echo "ok - # SKIP read-only folder: root without setpriv"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

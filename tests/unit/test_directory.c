@@ -199,7 +199,8 @@ static const struct refusal refusals[] = {
 	/* JSON syntax: the parser's line */
 	{ "truncated_json", "{'people':[{'id':'p-x','name':'X'}", false, 0, "line 1", 0 },
 	{ "truncated_on_line_3", "{'people':\n[{'id':'p-x',\n'name':", false, 0, "line 3", 0 },
-	{ "scalar", "42", false, 0, "line 1", 0 },
+	{ "scalar", "42", false, 0, "$: must be an object", 0 },
+	{ "null", "null", false, 0, "$: must be an object", 0 },
 	{ "empty_input", "", false, 0, "line", 0 },
 	{ "duplicate_key", "{'site':{'name':'A','name':'B'}}", false, 0, "line 1", 0 },
 	{ "nul_in_string", "{'people':[{'id':'p-x','name':'Cam\\u0000ille'}]}", false, 0, "line 1", 0 },
@@ -301,6 +302,18 @@ static const struct refusal refusals[] = {
 	{ "csv_duplicate_uid_two_spellings", CSV_HEADER "p-x,X,scop-btp,member,11:22:33:44,active,,\n"
 					     "p-y,Y,scop-btp,member,11223344,active,,\n", true, 0, "line 3", 0 },
 	{ "csv_nul_byte", "person,name\np-x,X\0Y\n", true, 0, NULL, 19 },
+	/* a spreadsheet saved in Windows-1252, not UTF-8 */
+	{ "csv_windows_1252", "person;name;uid\np-a;Ana;A0000001\np-x;Lef\xe8vre;01020305\n", true, 0,
+	  "line 3: not UTF-8 (save the file as CSV UTF-8)", 0 },
+	{ "csv_windows_1252_header", "person;name;pr\xe9nom\np-x;X;Y\n", true, 0, "line 1: not UTF-8", 0 },
+	{ "csv_truncated_utf8", "person,name\np-x,Lef\xc3\n", true, 0, "line 2: not UTF-8", 0 },
+	{ "csv_utf8_surrogate", "person,name\np-x,\xed\xa0\x80\n", true, 0, "line 2: not UTF-8", 0 },
+	{ "csv_utf8_overlong", "person,name\np-x,\xc0\xaf\n", true, 0, "line 2: not UTF-8", 0 },
+	/* old Mac line endings: the line counts all the same */
+	{ "csv_bad_uid_cr_only", "person;name;uid\rp-a;Alice;A0000001\rp-b;Bob;0102030\r", true, 0,
+	  "line 3", 0 },
+	{ "csv_bad_uid_mixed_endings", "person;name;uid\r\np-a;Alice;A0000001\rp-b;Bob;A0000002\np-c;Cy;zz\r",
+	  true, 0, "line 4", 0 },
 };
 
 /* --- what imports -------------------------------------------------------------- */
@@ -353,6 +366,38 @@ static void test_directory__bom_and_files(void **state)
 	fclose(fp);
 	assert_int_equal(directory_import_file(f->st, path, DIRECTORY_AUTO, 0, NULL, err, sizeof(err)), SEUIL_OK);
 	assert_string_equal(reason(f->st, "A0000001", "2026-11-27T08:00:00Z", NULL), "granted");
+	/* JSON of the wrong shape, or with two byte-order marks, is read as JSON */
+	static const char *const json_shaped[] = { "[]", "  null\n", "\xEF\xBB\xBF[{\"people\": []}]", "true" };
+	for (size_t i = 0; i < sizeof(json_shaped) / sizeof(json_shaped[0]); i++) {
+		snprintf(path, sizeof(path), "%s/shape%zu.json", f->dir, i);
+		fp = fopen(path, "w");
+		assert_non_null(fp);
+		fputs(json_shaped[i], fp);
+		fclose(fp);
+		err[0] = '\0';
+		assert_int_equal(directory_import_file(f->st, path, DIRECTORY_AUTO, 0, NULL, err, sizeof(err)),
+				 SEUIL_ERR_INVALID);
+		assert_string_equal(err, "$: must be an object");
+	}
+	snprintf(path, sizeof(path), "%s/twice.json", f->dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, "\xEF\xBB\xBF\xEF\xBB\xBF%s", "{\"closures\": [{\"date\": \"2027-08-16\"}]}");
+	fclose(fp);
+	assert_int_equal(directory_import_file(f->st, path, DIRECTORY_AUTO, 0, NULL, err, sizeof(err)), SEUIL_OK);
+	/* a quoted CSV header is still CSV */
+	snprintf(path, sizeof(path), "%s/quoted.csv", f->dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("\"person\",\"name\",\"uid\"\n\"p-ana\",\"Ana\",\"A0000001\"\n", fp);
+	fclose(fp);
+	assert_int_equal(directory_import_file(f->st, path, DIRECTORY_AUTO, 0, NULL, err, sizeof(err)), SEUIL_OK);
+	/* a folder is not a file */
+	err[0] = '\0';
+	assert_int_equal(directory_import_file(f->st, f->dir, DIRECTORY_AUTO, 0, NULL, err, sizeof(err)),
+			 SEUIL_ERR_INVALID);
+	assert_non_null(strstr(err, "is a directory"));
+	err[0] = '\0';
 	snprintf(path, sizeof(path), "%s/absent.json", f->dir);
 	assert_int_equal(directory_import_file(f->st, path, DIRECTORY_AUTO, 0, NULL, err, sizeof(err)), SEUIL_ERR_IO);
 	assert_non_null(strstr(err, "absent.json"));
@@ -523,6 +568,176 @@ static void test_directory__csv_replace(void **state)
 	assert_string_equal(reason(f->st, "A0000001", "2026-12-24T08:00:00Z", NULL), "closed_day");
 }
 
+/* the rows sql selects, read on a connection of its own: "a|b;c|d;" (NULL as "-") */
+static char *rows(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *stmt = NULL;
+	char *out = sqlite3_mprintf("%s", "");
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		for (int i = 0; i < sqlite3_column_count(stmt); i++) {
+			const unsigned char *v = sqlite3_column_text(stmt, i);
+			char *more = sqlite3_mprintf("%s%s%s", out, v != NULL ? (const char *)v : "-",
+						     i + 1 < sqlite3_column_count(stmt) ? "|" : ";");
+			sqlite3_free(out);
+			out = more;
+		}
+	}
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return out;
+}
+
+static void expect_rows(const char *path, const char *sql, const char *want)
+{
+	char *got = rows(path, sql);
+
+	if (strcmp(got, want) != 0)
+		fail_msg("%s\n got  %s\n want %s", sql, got, want);
+	sqlite3_free(got);
+}
+
+static void import_csv_ok(struct store *st, const char *csv, unsigned flags)
+{
+	char err[512] = "";
+
+	if (directory_import_csv(st, csv, strlen(csv), flags, NULL, err, sizeof(err)) != SEUIL_OK)
+		fail_msg("refused: %s", err);
+}
+
+#define PERSON_ROW "SELECT id, name, tenant_id, role, email, status, valid_from, valid_until FROM people" \
+		   " WHERE id = 'p-sacha'"
+#define BADGE_ROW "SELECT identifier, person_id, status, valid_from, valid_until FROM credentials" \
+		  " WHERE identifier = '5AC4A001'"
+#define GRANTS_ROW "SELECT profile_id FROM grants WHERE person_id = 'p-sacha' ORDER BY 1"
+
+/* a staff member with everything set, and a badge of hers reported lost */
+static void import_sacha(struct store *st)
+{
+	import_q(st, "{'people':[{'id':'p-sacha','name':'Sacha Petit','tenant':'scop-btp','role':'staff',"
+		     "'email':'sacha@pole.example','status':'suspended','valid_from':'2026-01-01',"
+		     "'valid_until':'2027-06-30','profiles':['evenement']}],"
+		     "'credentials':[{'uid':'5AC4A001','person':'p-sacha','status':'lost',"
+		     "'valid_from':'2026-02-01','valid_until':'2027-01-31'}]}",
+		 0, NULL);
+}
+
+/*
+ * "import inserts or updates by id": a CSV column the header lacks leaves
+ * the stored field alone (the audit's repro: a person;name;uid line made
+ * Camille lose her tenant, and a staff member become a member without
+ * e-mail or end date; a lost badge came back active)
+ */
+static void test_directory__csv_keeps_absent_columns(void **state)
+{
+	struct fixture *f = *state;
+	struct access_decision d;
+
+	import_sacha(f->st);
+	import_csv_ok(f->st, "person;name;uid\np-camille;Camille Martin;01020304\n", 0);
+	assert_string_equal(reason(f->st, CAMILLE, "2026-11-27T08:00:00Z", &d), "granted");
+	assert_string_equal(d.tenant, "scop-btp");
+	/* her own profile (evenement, Friday night) is kept too */
+	assert_string_equal(reason(f->st, CAMILLE, "2026-11-27T22:30:00Z", NULL), "granted");
+	assert_string_equal(reason(f->st, "01020304", "2026-11-27T08:00:00Z", NULL), "granted");
+	import_csv_ok(f->st, "person;name;uid\np-sacha;Sacha Petit-Roux;5A:C4:A0:01\n", 0);
+	expect_rows(f->path, PERSON_ROW,
+		    "p-sacha|Sacha Petit-Roux|scop-btp|staff|sacha@pole.example|suspended|2026-01-01|2027-06-30;");
+	expect_rows(f->path, BADGE_ROW, "5AC4A001|p-sacha|lost|2026-02-01|2027-01-31;");
+	expect_rows(f->path, GRANTS_ROW, "evenement;");
+	/* a column that is there is applied; the others still kept */
+	import_csv_ok(f->st, "person,name,role,valid_until,uid\np-sacha,Sacha Petit,manager,2027-01-15,5AC4A001\n", 0);
+	expect_rows(f->path, PERSON_ROW,
+		    "p-sacha|Sacha Petit|scop-btp|manager|sacha@pole.example|suspended|2026-01-01|2027-06-30;");
+	expect_rows(f->path, BADGE_ROW, "5AC4A001|p-sacha|lost|2026-02-01|2027-01-15;");
+	/* a new person gets the defaults */
+	import_csv_ok(f->st, "person,name\np-new,Nouveau\n", 0);
+	expect_rows(f->path, "SELECT tenant_id, role, email, status, valid_from, valid_until FROM people"
+			     " WHERE id = 'p-new'", "-|member|-|active|-|-;");
+}
+
+/* a column that is there but empty sets the default: no tenant, member, active, no dates, no own profiles */
+static void test_directory__csv_empty_cells_clear(void **state)
+{
+	struct fixture *f = *state;
+
+	import_sacha(f->st);
+	import_csv_ok(f->st,
+		      "person;name;tenant;role;email;profiles;person_status;person_valid_from;person_valid_until;"
+		      "uid;status;valid_from;valid_until\n"
+		      "p-sacha;Sacha Petit;;;;;;;;5AC4A001;;;\n", 0);
+	expect_rows(f->path, PERSON_ROW, "p-sacha|Sacha Petit|-|member|-|active|-|-;");
+	expect_rows(f->path, BADGE_ROW, "5AC4A001|p-sacha|active|-|-;");
+	expect_rows(f->path, GRANTS_ROW, "");
+	/* and the person's own dates have columns of their own */
+	import_csv_ok(f->st, "person;name;person_valid_from;person_valid_until\np-sacha;Sacha Petit;2026-03-01;2026-09-30\n",
+		      0);
+	expect_rows(f->path, PERSON_ROW, "p-sacha|Sacha Petit|-|member|-|active|2026-03-01|2026-09-30;");
+}
+
+/* --replace: each line is the whole record, as before (absent columns take their defaults) */
+static void test_directory__csv_replace_is_whole_record(void **state)
+{
+	struct fixture *f = *state;
+
+	import_sacha(f->st);
+	import_csv_ok(f->st, "person;name;uid\np-sacha;Sacha Petit;5AC4A001\n", DIRECTORY_REPLACE);
+	expect_rows(f->path, PERSON_ROW, "p-sacha|Sacha Petit|-|member|-|active|-|-;");
+	expect_rows(f->path, BADGE_ROW, "5AC4A001|p-sacha|active|-|-;");
+	expect_rows(f->path, "SELECT count(*) FROM people", "1;");
+}
+
+/* a date the CSV gives must agree with the one it keeps: refused, naming the line, nothing changed */
+static void test_directory__csv_kept_date_out_of_order(void **state)
+{
+	struct fixture *f = *state;
+	char *before, *after, err[512] = "";
+	const char *csv = "person;name;person_valid_from\np-a;Ana;\np-sacha;Sacha Petit;2027-07-01\n";
+	const char *badge = "person;name;uid;valid_until\np-sacha;Sacha Petit;5AC4A001;2026-01-15\n";
+
+	import_sacha(f->st);
+	before = dump(f->path);
+	assert_int_equal(directory_import_csv(f->st, csv, strlen(csv), 0, NULL, err, sizeof(err)), SEUIL_ERR_INVALID);
+	assert_non_null(strstr(err, "line 3: valid_from 2027-07-01 would be after valid_until 2027-06-30"));
+	err[0] = '\0';
+	assert_int_equal(directory_import_csv(f->st, badge, strlen(badge), 0, NULL, err, sizeof(err)),
+			 SEUIL_ERR_INVALID);
+	assert_non_null(strstr(err, "line 2: valid_from 2026-02-01 would be after valid_until 2026-01-15"));
+	after = dump(f->path);
+	assert_string_equal(before, after);
+	sqlite3_free(before);
+	sqlite3_free(after);
+}
+
+/*
+ * adding a door does not change the default (first) one: stored doors keep
+ * their rank, new ones go after them; a file listing every door orders them
+ */
+static void test_directory__new_door_goes_last(void **state)
+{
+	struct fixture *f = *state;
+	const char *order = "SELECT id, position FROM doors ORDER BY position, id";
+
+	import_q(f->st, "{'doors':[{'id':'annexe','name':'Annexe'}]}", 0, NULL);
+	expect_rows(f->path, order, "entree|0;annexe|1;");
+	assert_string_equal(reason(f->st, CAMILLE, "2026-11-27T08:00:00Z", NULL), "granted"); /* at entree */
+	import_q(f->st, "{'doors':[{'id':'cave'},{'id':'annexe','name':'Annexe B'}]}", 0, NULL);
+	expect_rows(f->path, order, "entree|0;annexe|1;cave|2;");
+	/* every stored door named: the file's order is the order (the office's replies are so) */
+	import_q(f->st, "{'doors':[{'id':'annexe'},{'id':'cave'},{'id':'entree'}]}", 0, NULL);
+	expect_rows(f->path, order, "annexe|0;cave|1;entree|2;");
+	assert_string_equal(reason(f->st, CAMILLE, "2026-11-27T08:00:00Z", NULL), "no_right_for_door");
+	/* --replace: the file's order, whatever was stored */
+	assert_int_equal(directory_import_json(f->st, example_json, strlen(example_json), DIRECTORY_REPLACE, NULL,
+					       NULL, 0),
+			 SEUIL_OK);
+	expect_rows(f->path, order, "entree|0;");
+	assert_string_equal(reason(f->st, CAMILLE, "2026-11-27T08:00:00Z", NULL), "granted");
+}
+
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
@@ -536,6 +751,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_directory__csv_semicolon, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_directory__csv_bom_crlf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_directory__csv_replace, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_directory__csv_keeps_absent_columns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_directory__csv_empty_cells_clear, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_directory__csv_replace_is_whole_record, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_directory__csv_kept_date_out_of_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_directory__new_door_goes_last, setup, teardown),
 	};
 	enum { NFIXED = sizeof(fixed) / sizeof(fixed[0]), NREFUSED = sizeof(refusals) / sizeof(refusals[0]) };
 	static struct CMUnitTest tests[NFIXED + NREFUSED];
