@@ -221,6 +221,33 @@ static int acked_base(struct store *st, const char *device, const struct batch_e
 	return SEUIL_OK;
 }
 
+/* a (device, seq) already stored: the same event sent again, or another
+ * journal's (the kiosk was re-initialised or restored and counts again) */
+static int same_event(struct store *st, const char *device, const struct batch_event *e, char *err, size_t errlen)
+{
+	static const char get[] = "SELECT at, kind FROM office_events WHERE device = ?1 AND seq = ?2";
+	sqlite3_stmt *stmt = store_stmt(st, get, err, errlen);
+	bool same;
+	int rc;
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, device, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, e->seq);
+	rc = sqlite3_step(stmt);
+	same = rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(stmt, 0), e->at) == 0 &&
+	       strcmp((const char *)sqlite3_column_text(stmt, 1), e->kind) == 0;
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW)
+		return store_db_error(st, "reading an event", err, errlen);
+	if (!same)
+		return err_set(err, errlen, SEUIL_ERR_CONFLICT,
+			       "event %lld of %s is already stored with another time or kind: this is a new journal"
+			       " (re-initialised or restored kiosk); number its events after the newest_seq",
+			       (long long)e->seq, device);
+	return SEUIL_OK;
+}
+
 static int store_batch(struct store *st, const char *device, const struct batch_event *events, size_t n,
 		       int64_t now_ms, char *err, size_t errlen)
 {
@@ -228,6 +255,7 @@ static int store_batch(struct store *st, const char *device, const struct batch_
 				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 	sqlite3_stmt *stmt;
 	char *text;
+	bool stored;
 	int rc;
 
 	for (size_t i = 0; i < n; i++) {
@@ -245,7 +273,10 @@ static int store_batch(struct store *st, const char *device, const struct batch_
 		sqlite3_bind_int64(stmt, 6, now_ms);
 		if ((rc = step_done(st, stmt, "storing an event", err, errlen)) != SEUIL_OK)
 			return rc;
-		if (sqlite3_changes(st->db) == 1 && strcmp(events[i].kind, "checkin") == 0 &&
+		stored = sqlite3_changes(st->db) == 1;
+		if (!stored && (rc = same_event(st, device, &events[i], err, errlen)) != SEUIL_OK)
+			return rc;
+		if (stored && strcmp(events[i].kind, "checkin") == 0 &&
 		    (rc = office_mail_queue_checkin(st, device, events[i].seq, events[i].at, events[i].door,
 						    events[i].person, events[i].detail, now_ms, err, errlen)) != SEUIL_OK)
 			return rc;
@@ -304,6 +335,21 @@ static int acked_read(struct store *st, const char *device, int64_t oldest, int6
 	return office_device_touch(st, device, now_ms, -1, err, errlen);
 }
 
+static int newest_stored(struct store *st, const char *device, int64_t *newest)
+{
+	static const char get[] = "SELECT coalesce(max(seq), 0) FROM office_events WHERE device = ?1";
+	sqlite3_stmt *stmt = store_stmt(st, get, NULL, 0);
+	int rc;
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, device, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	*newest = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW ? SEUIL_OK : SEUIL_ERR_DB;
+}
+
 int office_store_events(struct store *st, const char *device, const char *body, size_t len,
 			int64_t now_ms, int64_t *acked_seq, char *err, size_t errlen)
 {
@@ -323,11 +369,18 @@ int office_store_events(struct store *st, const char *device, const char *body, 
 			store_rollback(st);
 		else
 			rc = store_commit(st, err, errlen);
+		/* nothing of the batch is kept: the kiosk numbers its journal again
+		 * after the newest event this office holds of the device */
+		if (rc == SEUIL_ERR_CONFLICT && acked_seq != NULL && newest_stored(st, device, acked_seq) != SEUIL_OK)
+			*acked_seq = 0;
+		if (rc == SEUIL_ERR_CONFLICT)
+			goto out;
 	}
-	free(events);
-	json_decref(root);
 	if (rc == SEUIL_OK && acked_seq != NULL)
 		*acked_seq = acked;
+out:
+	free(events);
+	json_decref(root);
 	return rc;
 }
 

@@ -6,8 +6,12 @@
  * tables, created by office_store_open() when missing:
  *
  *   office_changes  a change log, filled by SQLite triggers on every
- *                   directory table: (seq, section, id).  Its seq is the
- *                   cursor of GET /v1/directory (docs/office-api.md).
+ *                   directory table: (seq, section, id, token).  The
+ *                   newest row's seq and random token are the cursor of
+ *                   GET /v1/directory, "SEQ.TOKEN" (docs/office-api.md):
+ *                   a cursor names this database's history, so one that
+ *                   a restored backup, a new database or another office
+ *                   issued (whose seqs repeat) gets a full directory.
  *   office_devices  each kiosk: last seen, acknowledged sequence, last pull.
  *   office_events   the events the kiosks pushed, once per (device, seq).
  *   office_commands commands queued for a kiosk and their acknowledgement.
@@ -47,18 +51,28 @@ int office_store_open(const char *path, unsigned flags, struct store **out, char
 
 /* ---- the directory: GET /v1/directory ---------------------------------- */
 
+#define OFFICE_CURSOR_TOKEN_LEN 16 /* hex digits of a change's token */
+#define OFFICE_CURSOR_MAX 48       /* bytes of a cursor's text, NUL included */
 /*
- * The current cursor: the seq of the newest change logged (0 when none).
- * Returns -1 on a database error.
+ * The seq of the newest change logged (0 when none).  Returns -1 on a
+ * database error.
  */
 int64_t office_directory_cursor(struct store *st);
 /*
+ * The current cursor as GET /v1/directory gives it ("SEQ.TOKEN", or "SEQ"
+ * while the log is empty) into buf (len bytes, OFFICE_CURSOR_MAX is
+ * enough).  SEUIL_OK, or SEUIL_ERR_DB.
+ */
+int office_directory_cursor_text(struct store *st, char *buf, size_t len);
+/*
  * Answers GET /v1/directory?cursor=C for device (cursor NULL when absent):
  * *body (NUL-terminated, *len bytes without the NUL; the caller frees it)
- * is {"cursor": "N", "full": bool, "directory": {...}, "deleted": {...}}.
- * Full when cursor is absent, 0, not a number, ahead of the log or older
- * than what the log still holds; else the entries changed since C, each
- * whole, and the ids deleted since C.  Records the pull for device (not
+ * is {"cursor": "SEQ.TOKEN", "full": bool, "directory": {...}, "deleted":
+ * {...}}.  Full when cursor is absent, "0", malformed, a plain number (a
+ * cursor of before the tokens), ahead of the log, older than what the log
+ * still holds, or naming a change this database did not log with that
+ * token (a restore, a new database, another office); else the entries
+ * changed since C, each whole, and the ids deleted since C.  Records the pull for device (not
  * NULL; best effort: a failure there does not fail the answer).
  * SEUIL_ERR_NOT_FOUND when a full answer is due but the office holds no
  * directory yet (no site).
@@ -79,7 +93,11 @@ int office_directory_reply(struct store *st, const char *device, const char *cur
  * device up to it is stored: contiguous from the previous acknowledgement
  * (for a device that never had an event stored, from just below the
  * lowest sequence of its first batch: a kiosk that purged its journal
- * before it ever met the office starts there).
+ * before it ever met the office starts there).  An event whose (device,
+ * seq) is stored with another time or kind comes from a new journal of the
+ * device (re-initialised or restored kiosk): nothing of the batch is kept,
+ * SEUIL_ERR_CONFLICT, and *acked_seq receives the newest sequence stored of
+ * the device, after which the kiosk numbers its events again.
  */
 int office_store_events(struct store *st, const char *device, const char *body, size_t len,
 			int64_t now_ms, int64_t *acked_seq, char *err, size_t errlen);
@@ -203,7 +221,8 @@ struct office_purge_counts {
 };
 /*
  * Forgets what the office no longer needs at now_ms: change-log entries
- * older than OFFICE_CHANGES_KEEP_MS (a kiosk whose cursor is older then
+ * older than OFFICE_CHANGES_KEEP_MS but the newest of them, whose token
+ * keeps the cursor it names answerable (a kiosk whose cursor is older
  * gets a full directory), acknowledged events older than the store's
  * event_retention_months (default 3), acknowledged commands as old, and
  * e-mails (they name visitors) older than visitor_retention_days.

@@ -94,19 +94,31 @@ static int64_t state_int(struct store *st, const char *key)
 	return errno == 0 && *end == '\0' && text[0] != '\0' ? v : 0;
 }
 
-/* the oldest sequence the journal still holds, or 0 when it is empty */
-static int oldest_held(struct store *st, int64_t *oldest, char *err, size_t errlen)
+#define SEQ_LIMIT 9007199254740991LL /* 2^53 - 1: exact in every JSON reader */
+
+/* one whole number from a query with ?1 bound to arg */
+static int query_int(struct store *st, const char *sql, int64_t arg, int64_t *out, char *err, size_t errlen)
 {
-	static const char sql[] = "SELECT coalesce(min(seq), 0) FROM events";
 	sqlite3_stmt *stmt = store_stmt(st, sql, err, errlen);
 	int rc;
 
 	if (stmt == NULL)
 		return SEUIL_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, arg);
 	rc = sqlite3_step(stmt);
-	*oldest = sqlite3_column_int64(stmt, 0);
+	*out = sqlite3_column_int64(stmt, 0);
 	sqlite3_reset(stmt);
 	return rc == SQLITE_ROW ? SEUIL_OK : store_db_error(st, "reading the journal", err, errlen);
+}
+
+/* the oldest sequence of this journal the kiosk can still send, or 0 when
+ * none: below "journal_floor" (sync_outbox_renumber()) lie the office's
+ * events of an earlier journal of the device */
+static int oldest_held(struct store *st, int64_t *oldest, char *err, size_t errlen)
+{
+	static const char sql[] = "SELECT coalesce(min(seq), 0) FROM events WHERE seq > ?1";
+
+	return query_int(st, sql, state_int(st, "journal_floor"), oldest, err, errlen);
 }
 
 /* the envelope's opening: {"device":"...","oldest":N,"events":[ */
@@ -176,6 +188,80 @@ done:
 	return SEUIL_OK;
 }
 
+/* sync_outbox_renumber() inside the caller's transaction */
+static int renumber_locked(struct store *st, int64_t after, int64_t *moved, char *err, size_t errlen)
+{
+	static const char count_sql[] = "SELECT count(*) FROM events WHERE seq > ?1";
+	static const char first_sql[] = "SELECT coalesce(min(seq), 0) FROM events WHERE seq > ?1";
+	/* through negative numbers: the old and new ranges may overlap */
+	static const char away_sql[] = "UPDATE events SET seq = -seq WHERE seq > ?1";
+	static const char back_sql[] = "UPDATE events SET seq = ?1 - seq WHERE seq < 0";
+	static const char floor_sql[] =
+		"INSERT INTO settings(key, value) VALUES ('seq_floor', ?1) ON CONFLICT(key) DO UPDATE"
+		" SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))";
+	int64_t current = state_int(st, "acked_seq"), count, first;
+	sqlite3_stmt *stmt;
+	char text[32];
+	int rc;
+
+	if ((rc = query_int(st, count_sql, current, &count, err, errlen)) != SEUIL_OK ||
+	    (rc = query_int(st, first_sql, current, &first, err, errlen)) != SEUIL_OK)
+		return rc;
+	if (after <= current || after > SEQ_LIMIT - count - 1 || (count > 0 && after < first))
+		return err_set(err, errlen, SEUIL_ERR_NETWORK,
+			       "the office holds events of this device up to %" PRId64
+			       ", which this journal (acknowledged up to %" PRId64 ") cannot follow",
+			       after, current);
+	if (count > 0) {
+		const char *steps[2] = { away_sql, back_sql };
+		int64_t args[2] = { current, after + 1 - first };
+		for (int i = 0; i < 2; i++) {
+			if ((stmt = store_stmt(st, steps[i], err, errlen)) == NULL)
+				return SEUIL_ERR_DB;
+			sqlite3_bind_int64(stmt, 1, i == 0 ? args[0] : args[1]);
+			rc = sqlite3_step(stmt);
+			sqlite3_reset(stmt);
+			if (rc != SQLITE_DONE)
+				return store_db_error(st, "numbering the journal again", err, errlen);
+		}
+	}
+	/* back_sql gave seq = shift - (-seq) = seq + shift */
+	if ((stmt = store_stmt(st, floor_sql, err, errlen)) == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, after);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_db_error(st, "numbering the journal again", err, errlen);
+	snprintf(text, sizeof(text), "%" PRId64, after);
+	if ((rc = sync_state_set(st, "acked_seq", text, err, errlen)) != SEUIL_OK ||
+	    (rc = sync_state_set(st, "journal_floor", text, err, errlen)) != SEUIL_OK)
+		return rc;
+	log_warn("the office holds events of this device up to %" PRId64 " from another journal (re-initialised or"
+		 " restored kiosk?): %" PRId64 " unsent events numbered again from %" PRId64,
+		 after, count, after + 1);
+	*moved = count;
+	return SEUIL_OK;
+}
+
+int sync_outbox_renumber(struct store *st, int64_t office_newest, int64_t *moved, char *err, size_t errlen)
+{
+	int64_t n = 0;
+	int rc = store_begin(st, err, errlen);
+
+	if (rc != SEUIL_OK)
+		return rc;
+	if ((rc = renumber_locked(st, office_newest, &n, err, errlen)) != SEUIL_OK) {
+		store_rollback(st);
+		return rc;
+	}
+	if ((rc = store_commit(st, err, errlen)) != SEUIL_OK)
+		return rc;
+	if (moved != NULL)
+		*moved = n;
+	return SEUIL_OK;
+}
+
 int sync_outbox_ack(struct store *st, int64_t acked_seq, int64_t *stored, char *err, size_t errlen)
 {
 	/* the newest sequence ever given: the journal's, or the floor a purge left */
@@ -206,11 +292,16 @@ int sync_outbox_ack(struct store *st, int64_t acked_seq, int64_t *stored, char *
 		goto fail;
 	}
 	if (acked_seq > newest) {
-		rc = err_set(err, errlen, SEUIL_ERR_NETWORK,
-			     "the office acknowledged sequence %" PRId64 " but the newest event is %" PRId64
-			     ": kept %" PRId64 " (another device's acknowledgement?)",
-			     acked_seq, newest, current);
-		goto fail;
+		/* the office holds more of this device than this journal ever wrote:
+		 * an earlier journal's (re-initialised or restored kiosk) */
+		int64_t moved;
+		if ((rc = renumber_locked(st, acked_seq, &moved, err, errlen)) != SEUIL_OK)
+			goto fail;
+		if ((rc = store_commit(st, err, errlen)) != SEUIL_OK)
+			return rc;
+		if (stored != NULL)
+			*stored = acked_seq;
+		return SEUIL_OK;
 	}
 	/* an office acknowledges less than before only when it lost what it had
 	 * stored (restored from a backup): what the journal still holds after its

@@ -83,6 +83,11 @@ int sync_parse_events_ack(const char *body, size_t len, int64_t *acked_seq, char
 	return parse_count(body, len, "POST /v1/events", "acked_seq", acked_seq, err, errlen);
 }
 
+int sync_parse_events_conflict(const char *body, size_t len, int64_t *newest_seq, char *err, size_t errlen)
+{
+	return parse_count(body, len, "POST /v1/events (409)", "newest_seq", newest_seq, err, errlen);
+}
+
 int sync_parse_commands_ack(const char *body, size_t len, int64_t *acked, char *err, size_t errlen)
 {
 	return parse_count(body, len, "POST /v1/commands/ack", "acked", acked, err, errlen);
@@ -106,6 +111,33 @@ static bool copy_string(json_t *v, char *dst, size_t len)
 	memcpy(dst, s, n);
 	dst[n] = '\0';
 	return fits;
+}
+
+/*
+ * An instant of "issued" in milliseconds, its fraction of a second kept
+ * (the kiosk tells commands apart by id and issued time, sync_commands.c);
+ * -1 when it is not a UTC instant.
+ */
+static int64_t instant_ms(const char *s)
+{
+	int64_t at_s, ms = 0;
+	bool offset;
+	int digits = 0;
+
+	if (!civil_parse_instant(s, &at_s, &offset) || !offset)
+		return -1;
+	/* "YYYY-MM-DDTHH:MM:SS.fff...": civil_parse_instant checked the shape */
+	if (strlen(s) > 20 && s[16] == ':' && (s[19] == '.' || s[19] == ',')) {
+		for (const char *p = s + 20; *p >= '0' && *p <= '9'; p++) {
+			if (digits < 3) {
+				ms = ms * 10 + (*p - '0');
+				digits++;
+			}
+		}
+		for (; digits < 3; digits++)
+			ms *= 10;
+	}
+	return at_s * 1000 + (at_s < 0 ? -ms : ms);
 }
 
 int sync_parse_commands(const char *body, size_t len, struct sync_command_list *out, char *err,
@@ -162,14 +194,9 @@ int sync_parse_commands(const char *body, size_t len, struct sync_command_list *
 			goto done;
 		}
 		c->id = json_integer_value(id);
-		if (issued != NULL && json_is_string(issued)) {
-			int64_t at_s;
-			bool offset;
-			/* unreadable: an unlock_for is then refused, the others run */
-			c->issued_ms = civil_parse_instant(json_string_value(issued), &at_s, &offset) && offset
-					       ? at_s * 1000
-					       : -1;
-		}
+		/* unreadable: an unlock_for is then refused, the others run */
+		if (issued != NULL && json_is_string(issued))
+			c->issued_ms = instant_ms(json_string_value(issued));
 		c->too_long = !copy_string(command, c->command, sizeof(c->command));
 		if (arg != NULL && json_is_string(arg) && !copy_string(arg, c->arg, sizeof(c->arg)))
 			c->too_long = true;

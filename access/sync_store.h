@@ -100,6 +100,17 @@ int sync_outbox_batch(struct store *st, const char *device, int max, char **body
  */
 int sync_outbox_ack(struct store *st, int64_t acked_seq, int64_t *stored, char *err, size_t errlen);
 
+/*
+ * The office holds events of this device up to office_newest that are not
+ * this journal's (the kiosk was re-initialised, or restored from a backup,
+ * and counts again): the events it has not acknowledged are numbered again
+ * from office_newest + 1, in order, and acknowledged_seq becomes
+ * office_newest; later events follow.  One transaction.  *moved receives the
+ * number of events renumbered.  SEUIL_ERR_NETWORK when office_newest is not
+ * above what this journal already sent or would overflow the sequence.
+ */
+int sync_outbox_renumber(struct store *st, int64_t office_newest, int64_t *moved, char *err, size_t errlen);
+
 /* The stored acknowledgement (0 before any) and the events after it. */
 int sync_outbox_state(struct store *st, int64_t *acked_seq, int64_t *pending, char *err, size_t errlen);
 
@@ -170,6 +181,9 @@ char *sync_commands_ack_body(struct store *st, const char *device, const int64_t
 
 /* {"acked_seq": N} (N >= 0), the reply of POST /v1/events. */
 int sync_parse_events_ack(const char *body, size_t len, int64_t *acked_seq, char *err, size_t errlen);
+/* {"error": "...", "newest_seq": N} (N >= 0), POST /v1/events answered 409:
+ * the office holds another journal of this device up to N. */
+int sync_parse_events_conflict(const char *body, size_t len, int64_t *newest_seq, char *err, size_t errlen);
 /* {"acked": N} (N >= 0), the reply of POST /v1/commands/ack. */
 int sync_parse_commands_ack(const char *body, size_t len, int64_t *acked, char *err, size_t errlen);
 /*

@@ -24,6 +24,7 @@ const char *seuil_strerror(int code)
 	case SEUIL_ERR_DEVICE: return "device error";
 	case SEUIL_ERR_NETWORK: return "network error";
 	case SEUIL_ERR_DENIED: return "permission denied";
+	case SEUIL_ERR_CONFLICT: return "conflicts with what is stored";
 	}
 	return "unknown error";
 }

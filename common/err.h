@@ -28,7 +28,8 @@ enum seuil_err {
 	SEUIL_ERR_TIMEOUT = -9,     /* a bounded wait ran out */
 	SEUIL_ERR_DEVICE = -10,     /* a reader or a GPIO line misbehaved */
 	SEUIL_ERR_NETWORK = -11,    /* a remote peer could not be reached or lied */
-	SEUIL_ERR_DENIED = -12      /* the caller may not do this */
+	SEUIL_ERR_DENIED = -12,     /* the caller may not do this */
+	SEUIL_ERR_CONFLICT = -13    /* the input contradicts what is stored */
 };
 
 /* Returns a static, constant English description of code; never NULL. */

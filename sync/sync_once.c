@@ -49,8 +49,8 @@ static int push(struct step *s)
 {
 	struct sync_http_reply reply;
 	char *body;
-	int64_t first, last, acked;
-	bool rewound = false;
+	int64_t first, last, acked, moved;
+	bool rewound = false, renumbered = false;
 	int count, rc;
 
 	for (;;) {
@@ -69,10 +69,24 @@ static int push(struct step *s)
 		free(body);
 		s->r->pushed += count;
 		s->r->batches++;
-		if (rc == SEUIL_OK)
-			rc = sync_parse_events_ack(reply.body, reply.len, &acked, s->err, s->errlen);
-		if (rc == SEUIL_OK)
-			rc = sync_outbox_ack(s->st, acked, &s->r->acked_seq, s->err, s->errlen);
+		/* 409: the office holds another journal of this device; this one's
+		 * unsent events are numbered after it and sent again, once a sync */
+		if (rc != SEUIL_OK && reply.status == 409 && !renumbered &&
+		    sync_parse_events_conflict(reply.body, reply.len, &acked, NULL, 0) == SEUIL_OK) {
+			err_clear(s->err, s->errlen);
+			renumbered = true;
+			rc = sync_outbox_renumber(s->st, acked, &moved, s->err, s->errlen);
+			if (rc == SEUIL_OK) {
+				s->r->pushed -= count;
+				sync_http_reply_release(&reply);
+				continue;
+			}
+		} else {
+			if (rc == SEUIL_OK)
+				rc = sync_parse_events_ack(reply.body, reply.len, &acked, s->err, s->errlen);
+			if (rc == SEUIL_OK)
+				rc = sync_outbox_ack(s->st, acked, &s->r->acked_seq, s->err, s->errlen);
+		}
 		if (rc != SEUIL_OK) {
 			rc = failed(s, "push", &reply, rc);
 			sync_http_reply_release(&reply);

@@ -324,6 +324,15 @@ static void post_events(struct office_server *srv, struct store *st, const struc
 	int rc = office_store_events(st, device, rq->body != NULL ? rq->body : "", rq->len, clock_wall_ms(), &acked, err,
 				     sizeof(err));
 
+	if (rc == SEUIL_ERR_CONFLICT) {
+		/* 409 with the newest sequence stored: the kiosk renumbers after it */
+		json_t *obj = json_pack("{ss sI}", "error", err, "newest_seq", (json_int_t)acked);
+		a->status = MHD_HTTP_CONFLICT;
+		a->body = obj != NULL ? json_dumps(obj, JSON_COMPACT) : NULL;
+		json_decref(obj);
+		log_warn("%s: %s", device, err);
+		return;
+	}
 	if (rc != SEUIL_OK) {
 		store_failed(a, rc, err);
 		return;

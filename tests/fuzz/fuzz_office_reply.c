@@ -1,6 +1,6 @@
 /*
  * fuzz_office_reply.c - libFuzzer target for the office's small replies:
- * the events acknowledgement, the commands list, the commands
+ * the events acknowledgement and conflict, the commands list, the commands
  * acknowledgement and error messages, all pure parsers (sync_reply.c).
  * Each input goes through every parser: a refusal explains itself on one
  * line, an acceptance gives sane values, nothing leaks.
@@ -24,6 +24,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err[0] = '\0';
 	v = -1;
 	if (sync_parse_events_ack(body, size, &v, err, sizeof(err)) == SEUIL_OK) {
+		if (v < 0)
+			abort();
+	} else if (err[0] == '\0' || strchr(err, '\n') != NULL) {
+		abort();
+	}
+	err[0] = '\0';
+	v = -1;
+	if (sync_parse_events_conflict(body, size, &v, err, sizeof(err)) == SEUIL_OK) {
 		if (v < 0)
 			abort();
 	} else if (err[0] == '\0' || strchr(err, '\n') != NULL) {

@@ -182,6 +182,29 @@ static long long count(struct fixture *fx, const char *sql)
 	return n;
 }
 
+/* the cursor the office gives now, as a kiosk would send it back */
+static void current_cursor(struct fixture *fx, char *buf, size_t len)
+{
+	assert_int_equal(office_directory_cursor_text(fx->st, buf, len), SEUIL_OK);
+	assert_non_null(strchr(buf, '.'));
+}
+
+/* the cursor of change seq of the log ("SEQ.TOKEN") */
+static void cursor_at(struct fixture *fx, long long seq, char *buf, size_t len)
+{
+	char sql[96];
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+
+	snprintf(sql, sizeof(sql), "SELECT token FROM office_changes WHERE seq = %lld", seq);
+	assert_int_equal(sqlite3_open_v2(fx->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	snprintf(buf, len, "%lld.%s", seq, (const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+}
+
 static void test_office__open_twice_keeps_one_schema(void **state)
 {
 	struct fixture *fx = *state;
@@ -264,11 +287,11 @@ static void test_office__up_to_date_is_empty_delta(void **state)
 static void test_office__delta_sends_whole_entries(void **state)
 {
 	struct fixture *fx = *state;
-	char cursor[32];
+	char cursor[OFFICE_CURSOR_MAX];
 	json_t *r, *e;
 
 	import_example(fx->st);
-	snprintf(cursor, sizeof(cursor), "%lld", (long long)office_directory_cursor(fx->st));
+	current_cursor(fx, cursor, sizeof(cursor));
 	/* a changed window re-sends its schedule with every window */
 	import(fx->st, "{\"schedules\": [{\"id\": \"soiree\", \"name\": \"Soirées d'événement\", \"holidays\": \"open\","
 		       " \"windows\": [{\"days\": \"fri\", \"from\": \"21:00\", \"to\": \"02:00\"},"
@@ -323,11 +346,11 @@ static void test_office__delta_sends_whole_entries(void **state)
 static void test_office__unchanged_reimport_changes_no_plain_entry(void **state)
 {
 	struct fixture *fx = *state;
-	char cursor[32];
+	char cursor[OFFICE_CURSOR_MAX];
 	json_t *r;
 
 	import_example(fx->st);
-	snprintf(cursor, sizeof(cursor), "%lld", (long long)office_directory_cursor(fx->st));
+	current_cursor(fx, cursor, sizeof(cursor));
 	import_example(fx->st);
 	r = pull(fx->st, cursor);
 	/* entries without a list of their own are not rewritten by the same file */
@@ -342,12 +365,12 @@ static void test_office__unchanged_reimport_changes_no_plain_entry(void **state)
 static void test_office__only_exported_columns_count(void **state)
 {
 	struct fixture *fx = *state;
-	char cursor[32];
+	char cursor[OFFICE_CURSOR_MAX];
 	sqlite3 *db;
 	json_t *r;
 
 	import_example(fx->st);
-	snprintf(cursor, sizeof(cursor), "%lld", (long long)office_directory_cursor(fx->st));
+	current_cursor(fx, cursor, sizeof(cursor));
 	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
 				      "UPDATE people SET pin_hash = 'x' WHERE id = 'p-sacha';"
@@ -370,13 +393,13 @@ static void test_office__delta_lists_deletions(void **state)
 {
 	struct fixture *fx = *state;
 	size_t len;
-	char *text = read_example(&len), *p, cursor[32];
+	char *text = read_example(&len), *p, cursor[OFFICE_CURSOR_MAX];
 	json_t *root, *people, *creds, *r;
 	char err[256] = "";
 	size_t i;
 
 	import_example(fx->st);
-	snprintf(cursor, sizeof(cursor), "%lld", (long long)office_directory_cursor(fx->st));
+	current_cursor(fx, cursor, sizeof(cursor));
 	/* the example without Noé, his badge and the second closure */
 	root = json_loads(text, 0, NULL);
 	free(text);
@@ -409,12 +432,12 @@ static void test_office__delta_lists_deletions(void **state)
 static void test_office__deleted_then_made_again_is_sent(void **state)
 {
 	struct fixture *fx = *state;
-	char cursor[32];
+	char cursor[OFFICE_CURSOR_MAX];
 	json_t *r;
 
 	import_example(fx->st);
 	import(fx->st, "{\"closures\": [{\"date\": \"2027-05-07\", \"name\": \"Pont\"}]}", 0);
-	snprintf(cursor, sizeof(cursor), "%lld", (long long)office_directory_cursor(fx->st));
+	current_cursor(fx, cursor, sizeof(cursor));
 	import_example(fx->st); /* replacing: the closure goes */
 	assert_int_equal(count(fx, "SELECT count(*) FROM office_changes WHERE section = 'closures' AND deleted = 1"
 				   " AND id = '2027-05-07'"),
@@ -433,11 +456,11 @@ static void test_office__pruned_log_answers_full(void **state)
 {
 	struct fixture *fx = *state;
 	struct office_purge_counts c;
-	char old[32], err[256] = "";
+	char old[OFFICE_CURSOR_MAX], err[256] = "";
 	json_t *r;
 
 	import_example(fx->st);
-	snprintf(old, sizeof(old), "%lld", (long long)office_directory_cursor(fx->st) - 3);
+	cursor_at(fx, office_directory_cursor(fx->st) - 3, old, sizeof(old));
 	import(fx->st, "{\"closures\": [{\"date\": \"2027-05-07\", \"name\": \"Pont\"}]}", 0);
 	r = pull(fx->st, old);
 	assert_false(is_full(r));
@@ -445,12 +468,13 @@ static void test_office__pruned_log_answers_full(void **state)
 	/* 31 days later the log is gone: a cursor from before cannot be answered by a delta */
 	assert_int_equal(office_store_purge(fx->st, NOW + 400LL * 86400000, &c, err, sizeof(err)), SEUIL_OK);
 	assert_true(c.changes > 0);
-	assert_int_equal(count(fx, "SELECT count(*) FROM office_changes"), 0);
+	/* but the newest: its token keeps the newest cursor answerable */
+	assert_int_equal(count(fx, "SELECT count(*) FROM office_changes"), 1);
 	r = pull(fx->st, old);
 	assert_true(is_full(r));
 	json_decref(r);
 	/* the newest cursor still works, and the cursor never goes back */
-	snprintf(old, sizeof(old), "%lld", (long long)office_directory_cursor(fx->st));
+	current_cursor(fx, old, sizeof(old));
 	r = pull(fx->st, old);
 	assert_false(is_full(r));
 	assert_string_equal(cursor_of(r), old);
@@ -683,6 +707,38 @@ static void test_office__oldest_moves_past_what_is_gone(void **state)
 	assert_int_equal(push(fx->st, "k1", "{\"device\":\"k1\",\"oldest\":0,\"events\":[]}", &acked, err,
 			      sizeof(err)),
 			 SEUIL_ERR_INVALID);
+}
+
+/* a re-initialised kiosk counts from 1 again: its events are not the stored ones */
+static void test_office__another_journal_conflicts(void **state)
+{
+	struct fixture *fx = *state;
+	char err[256];
+	int64_t acked = -1;
+
+	assert_int_equal(push(fx->st, "k1", "{\"device\":\"k1\",\"events\":[" EV(1, "a") "," EV(2, "a") "," EV(3, "b") "]}",
+			      &acked, err, sizeof(err)),
+			 SEUIL_OK);
+	/* the same event again is no conflict */
+	assert_int_equal(push(fx->st, "k1", "{\"device\":\"k1\",\"events\":[" EV(2, "a") "]}", &acked, err, sizeof(err)),
+			 SEUIL_OK);
+	assert_int_equal(acked, 3);
+	/* seq 2 and 4 from a new journal: nothing of the batch is kept */
+	assert_int_equal(push(fx->st, "k1",
+			      "{\"device\":\"k1\",\"events\":[{\"seq\":2,\"at\":\"2026-11-28T10:00:00.000Z\",\"kind\":\"a\"},"
+			      EV(4, "a") "]}",
+			      &acked, err, sizeof(err)),
+			 SEUIL_ERR_CONFLICT);
+	assert_non_null(strstr(err, "event 2 of k1 is already stored"));
+	assert_int_equal(acked, 3);
+	assert_int_equal(count(fx, "SELECT count(*) FROM office_events"), 3);
+	/* numbered after 3, it is stored */
+	assert_int_equal(push(fx->st, "k1",
+			      "{\"device\":\"k1\",\"oldest\":4,\"events\":[{\"seq\":4,\"at\":\"2026-11-28T10:00:00.000Z\","
+			      "\"kind\":\"a\"}," EV(5, "a") "]}",
+			      &acked, err, sizeof(err)),
+			 SEUIL_OK);
+	assert_int_equal(acked, 5);
 }
 
 static void test_office__first_batch_sets_the_base(void **state)
@@ -986,7 +1042,7 @@ static void test_office__commands_queue_and_ack(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(r, "commands"), 1), "arg")),
 			    "600");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(r, "commands"), 1), "issued")),
-			    "2026-11-27T08:00:01Z");
+			    "2026-11-27T08:00:01.000Z");
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(r, "commands"), 0), "id")), id1);
 	json_decref(r);
 	/* k2's id among k1's is not k1's to acknowledge */
@@ -1049,11 +1105,11 @@ static void test_office__invite(void **state)
 {
 	struct fixture *fx = *state;
 	struct office_invite inv = { NULL, "Dominique Roux", "Mairie de Nantes", "p-camille", NULL, "2026-11-27" };
-	char code[16], id[64], code2[16], id2[64], err[256] = "", cursor[32];
+	char code[16], id[64], code2[16], id2[64], err[256] = "", cursor[OFFICE_CURSOR_MAX];
 	json_t *r, *e;
 
 	import_example(fx->st);
-	snprintf(cursor, sizeof(cursor), "%lld", (long long)office_directory_cursor(fx->st));
+	current_cursor(fx, cursor, sizeof(cursor));
 	assert_int_equal(office_invite_add(fx->st, &inv, code, id, err, sizeof(err)), SEUIL_OK);
 	assert_int_equal(strlen(code), OFFICE_INVITE_CODE_LEN);
 	assert_int_equal(strspn(code, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"), OFFICE_INVITE_CODE_LEN);
@@ -1086,7 +1142,7 @@ static void test_office__invite(void **state)
 	assert_string_equal(id, "visite-mairie");
 	assert_int_equal(count(fx, "SELECT count(*) FROM invites"), 3);
 	/* the host leaves: a kiosk cannot take an invitation without a host, it is deleted for it */
-	snprintf(cursor, sizeof(cursor), "%lld", (long long)office_directory_cursor(fx->st));
+	current_cursor(fx, cursor, sizeof(cursor));
 	/* deleted by another tool on the office's database, with its cascades */
 	{
 		sqlite3 *db;
@@ -1174,6 +1230,7 @@ int main(void)
 		T(test_office__events_stored_once),
 		T(test_office__acked_stays_below_a_gap),
 		T(test_office__oldest_moves_past_what_is_gone),
+		T(test_office__another_journal_conflicts),
 		T(test_office__first_batch_sets_the_base),
 		T(test_office__malformed_batch_stores_nothing),
 		T(test_office__too_large_batch),

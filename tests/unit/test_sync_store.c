@@ -654,24 +654,47 @@ static void test_sync_store__outbox_ack_back_after_office_restore(void **state)
 	free(body);
 }
 
-static void test_sync_store__outbox_ack_never_beyond_newest(void **state)
+/* an office holding more of this device than the journal ever wrote: an
+ * earlier journal's (re-initialised kiosk); this one's follow it */
+static void test_sync_store__outbox_ack_beyond_newest_renumbers(void **state)
 {
 	struct fixture *f = *state;
-	int64_t stored = -1, newest;
-	char err[256] = "";
+	int64_t stored = -1, first, last, moved = -1;
+	char *body = NULL, err[256] = "";
+	int count;
 
 	append(f->st, "decision");
-	newest = append(f->st, "decision");
+	append(f->st, "decision");
+	append(f->st, "alarm");
 	assert_int_equal(sync_outbox_ack(f->st, 1, &stored, err, sizeof(err)), SEUIL_OK);
-	stored = -1;
-	assert_int_equal(sync_outbox_ack(f->st, newest + 1, &stored, err, sizeof(err)), SEUIL_ERR_NETWORK);
-	assert_int_equal(stored, -1);
-	assert_non_null(strstr(err, "newest event is"));
-	assert_int_equal(sql_int(f->path, "SELECT value FROM sync_state WHERE key = 'acked_seq'"), 1);
+	/* the office says 500: events 2 and 3 become 501 and 502, in order */
+	assert_int_equal(sync_outbox_ack(f->st, 500, &stored, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(stored, 500);
+	assert_string_equal(sql_text(f->path, "SELECT group_concat(seq || kind, ',') FROM (SELECT seq, kind FROM events"
+					      " ORDER BY seq)", err, sizeof(err)),
+			    "1decision,501decision,502alarm");
+	assert_int_equal(sync_outbox_batch(f->st, NULL, 10, &body, &first, &last, &count, err, sizeof(err)),
+			 SEUIL_OK);
+	assert_int_equal(first, 501);
+	assert_int_equal(count, 2);
+	assert_non_null(strstr(body, "\"oldest\":501,"));
+	free(body);
+	/* the next event follows */
+	assert_int_equal(append(f->st, "decision"), 503);
+	/* a 409 from the office: its newest is 1000 */
+	assert_int_equal(sync_outbox_renumber(f->st, 1000, &moved, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(moved, 3);
+	assert_int_equal(sql_int(f->path, "SELECT max(seq) FROM events"), 1003);
+	assert_int_equal(append(f->st, "decision"), 1004);
+	/* below what the journal already sent, or past 2^53: refused, nothing moves */
+	err[0] = '\0';
+	assert_int_equal(sync_outbox_renumber(f->st, 900, &moved, err, sizeof(err)), SEUIL_ERR_NETWORK);
+	assert_non_null(strstr(err, "cannot follow"));
+	assert_int_equal(sync_outbox_ack(f->st, 9007199254740990LL, &stored, err, sizeof(err)), SEUIL_ERR_NETWORK);
+	assert_int_equal(sql_int(f->path, "SELECT max(seq) FROM events"), 1004);
+	assert_int_equal(sql_int(f->path, "SELECT value FROM sync_state WHERE key = 'acked_seq'"), 1000);
 	err[0] = '\0';
 	assert_int_equal(sync_outbox_ack(f->st, -1, &stored, err, sizeof(err)), SEUIL_ERR_NETWORK);
-	assert_int_equal(sync_outbox_ack(f->st, newest, &stored, err, sizeof(err)), SEUIL_OK);
-	assert_int_equal(stored, newest);
 }
 
 static void test_sync_store__outbox_nothing_deleted_before_ack(void **state)
@@ -1047,7 +1070,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sync_store__pull_too_large, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__outbox_batches_oldest_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__outbox_ack_back_after_office_restore, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sync_store__outbox_ack_never_beyond_newest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_store__outbox_ack_beyond_newest_renumbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__outbox_nothing_deleted_before_ack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__commands_run_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__commands_unknown_refused, setup, teardown),
