@@ -142,8 +142,11 @@ static int apply(struct store *st, json_t *root, bool full, const char *cursor, 
 	char old[SYNC_CURSOR_MAX + 1], ms[24];
 	int rc;
 
-	rc = dir_init(&imp, st, (full ? DIRECTORY_REPLACE : 0) | DIRECTORY_MOVE_BADGES | DIR_IGNORE_UNKNOWN | DIR_REDACT_UIDS, err,
-		      errlen);
+	/* the office sends every door, in order, whenever one changes or goes */
+	rc = dir_init(&imp, st,
+		      (full ? DIRECTORY_REPLACE : 0) | DIRECTORY_MOVE_BADGES | DIR_IGNORE_UNKNOWN | DIR_REDACT_UIDS |
+			      DIR_DOORS_ORDERED,
+		      err, errlen);
 	if (rc != SEUIL_OK)
 		return rc;
 	imp.json_root = "$.directory";

@@ -430,6 +430,25 @@ static void test_sync_store__delete_cascades(void **state)
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM profile_doors"), 0);
 }
 
+/* the office lists every door in order whenever one changes: its order is the kiosk's */
+static void test_sync_store__doors_follow_the_office_order(void **state)
+{
+	struct fixture *f = *state;
+	struct sync_pull_result r;
+	char buf[128];
+	static const char order[] = "SELECT group_concat(id) FROM (SELECT id FROM doors ORDER BY position, id)";
+
+	pull_ok(f->st, "{'cursor': 'a', 'full': false, 'directory': {'doors': [{'id': 'salle'}, {'id': 'entree'}]}}",
+		&r);
+	assert_string_equal(sql_text(f->path, order, buf, sizeof(buf)), "salle,entree");
+	/* one door goes, another comes first, in the same reply */
+	pull_ok(f->st,
+		"{'cursor': 'b', 'full': false, 'directory': {'doors': [{'id': 'hall'}, {'id': 'entree'}]},"
+		" 'deleted': {'doors': ['salle']}}",
+		&r);
+	assert_string_equal(sql_text(f->path, order, buf, sizeof(buf)), "hall,entree");
+}
+
 static void test_sync_store__changed_and_deleted_is_deleted(void **state)
 {
 	struct fixture *f = *state;
@@ -1064,6 +1083,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sync_store__full_pull_replaces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__delta_upserts_and_deletes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__delete_cascades, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_store__doors_follow_the_office_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__changed_and_deleted_is_deleted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__unknown_fields_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__noop_pull, setup, teardown),
