@@ -57,8 +57,7 @@ int main(int argc, char **argv)
 			cli_db_option = argv[i] + 5;
 			i++;
 		} else {
-			fprintf(stderr, "seuilctl: unknown option %s\n", argv[i]);
-			usage(stderr);
+			fprintf(stderr, "seuilctl: unknown option %s (see seuilctl --help)\n", argv[i]);
 			return CLI_ERROR;
 		}
 	}
@@ -74,7 +73,6 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return CLI_OK;
 	}
-	fprintf(stderr, "seuilctl: unknown command \"%s\"\n", argv[i]);
-	usage(stderr);
+	fprintf(stderr, "seuilctl: unknown command \"%s\" (see seuilctl --help)\n", argv[i]);
 	return CLI_ERROR;
 }
