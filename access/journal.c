@@ -7,6 +7,7 @@
 #include "civil.h"
 #include "err.h"
 #include "store_int.h"
+#include "tz.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -130,21 +131,143 @@ int journal_append(struct store *st, const struct journal_event *ev, int64_t *se
 	return rc;
 }
 
+void journal_decision_event(const struct access_decision *d, struct journal_event *ev)
+{
+	journal_event_init(ev, "decision", d->at_ms);
+	snprintf(ev->door, sizeof(ev->door), "%s", d->door);
+	ev->granted = d->granted;
+	snprintf(ev->reason, sizeof(ev->reason), "%s", access_reason_code(d->reason));
+	snprintf(ev->person, sizeof(ev->person), "%s", d->person);
+	snprintf(ev->tenant, sizeof(ev->tenant), "%s", d->tenant);
+	ev->visitor = d->visitor;
+	snprintf(ev->credential_hash, sizeof(ev->credential_hash), "%s", d->credential_hash);
+	snprintf(ev->detail, sizeof(ev->detail), "%s", d->detail);
+}
+
 int journal_record_decision(struct store *st, const struct access_decision *d, int64_t *seq,
 			    char *err, size_t errlen)
 {
 	struct journal_event ev;
 
-	journal_event_init(&ev, "decision", d->at_ms);
-	snprintf(ev.door, sizeof(ev.door), "%s", d->door);
-	ev.granted = d->granted;
-	snprintf(ev.reason, sizeof(ev.reason), "%s", access_reason_code(d->reason));
-	snprintf(ev.person, sizeof(ev.person), "%s", d->person);
-	snprintf(ev.tenant, sizeof(ev.tenant), "%s", d->tenant);
-	ev.visitor = d->visitor;
-	snprintf(ev.credential_hash, sizeof(ev.credential_hash), "%s", d->credential_hash);
-	snprintf(ev.detail, sizeof(ev.detail), "%s", d->detail);
+	journal_decision_event(d, &ev);
 	return journal_append(st, &ev, seq, err, errlen);
+}
+
+/* ---- the door loop's queue ---- */
+
+struct journal_queue {
+	struct journal_event *ev; /* a ring of cap events */
+	size_t cap, head, len;
+	int64_t lost;             /* refused since the last marker */
+	int64_t lost_first_ms, lost_last_ms;
+	char lost_door[ACCESS_ID_MAX];
+};
+
+int journal_queue_new(size_t cap, struct journal_queue **out)
+{
+	struct journal_queue *q;
+
+	*out = NULL;
+	if (cap < 1 || cap > JOURNAL_QUEUE_MAX)
+		return SEUIL_ERR_INVALID;
+	if ((q = calloc(1, sizeof(*q))) == NULL || (q->ev = calloc(cap, sizeof(*q->ev))) == NULL) {
+		free(q);
+		return SEUIL_ERR_NOMEM;
+	}
+	q->cap = cap;
+	*out = q;
+	return SEUIL_OK;
+}
+
+void journal_queue_free(struct journal_queue *q)
+{
+	if (q == NULL)
+		return;
+	free(q->ev);
+	free(q);
+}
+
+size_t journal_queue_length(const struct journal_queue *q)
+{
+	return q->len;
+}
+
+int64_t journal_queue_lost(const struct journal_queue *q)
+{
+	return q->lost;
+}
+
+static void queue_put(struct journal_queue *q, const struct journal_event *ev)
+{
+	q->ev[(q->head + q->len) % q->cap] = *ev;
+	q->len++;
+}
+
+/* the event that stands for the refused ones, where they belonged; needs room */
+static void queue_put_marker(struct journal_queue *q)
+{
+	struct journal_event ev;
+	char first[32], last[32];
+
+	format_ms(q->lost_first_ms, first);
+	format_ms(q->lost_last_ms, last);
+	journal_event_init(&ev, "fault", q->lost_first_ms);
+	snprintf(ev.door, sizeof(ev.door), "%s", q->lost_door);
+	snprintf(ev.reason, sizeof(ev.reason), "journal_overflow");
+	snprintf(ev.detail, sizeof(ev.detail), "{\"lost\":%lld,\"first\":\"%s\",\"last\":\"%s\"}",
+		 (long long)q->lost, first, last);
+	queue_put(q, &ev);
+	q->lost = 0;
+}
+
+int journal_queue_push(struct journal_queue *q, const struct journal_event *ev, char *err, size_t errlen)
+{
+	if (q->lost > 0 && q->len < q->cap)
+		queue_put_marker(q);
+	if (q->len == q->cap) {
+		if (q->lost == 0) {
+			q->lost_first_ms = ev->at_ms;
+			snprintf(q->lost_door, sizeof(q->lost_door), "%s", ev->door);
+		}
+		q->lost++;
+		q->lost_last_ms = ev->at_ms;
+		return err_set(err, errlen, SEUIL_ERR_TOO_LARGE,
+			       "journal queue full (%zu events waiting): %s %s at %lld not journaled (%lld so far)",
+			       q->cap, ev->kind, ev->reason, (long long)ev->at_ms, (long long)q->lost);
+	}
+	queue_put(q, ev);
+	return SEUIL_OK;
+}
+
+int journal_queue_flush(struct journal_queue *q, struct store *st, unsigned wait_ms, size_t *written,
+			char *err, size_t errlen)
+{
+	unsigned before = store_wait_set(st, wait_ms);
+	size_t n = 0;
+	int rc = SEUIL_OK;
+
+	for (;;) {
+		struct journal_event *head;
+
+		if (q->len == 0 && q->lost > 0)
+			queue_put_marker(q);
+		if (q->len == 0)
+			break;
+		head = &q->ev[q->head];
+		rc = journal_append(st, head, NULL, err, errlen);
+		if (rc == SEUIL_ERR_BUSY || rc == SEUIL_ERR_IO)
+			break; /* kept, in its place, for the next call */
+		if (rc == SEUIL_OK)
+			n++;
+		q->head = (q->head + 1) % q->cap;
+		q->len--;
+		if (rc != SEUIL_OK)
+			break;
+	}
+	store_wait_restore(st, before);
+	if (written != NULL)
+		*written = n;
+	return rc;
 }
 
 int journal_list(struct store *st, int64_t since, journal_visit_fn fn, void *ctx, char *err,
@@ -185,19 +308,35 @@ int journal_list(struct store *st, int64_t since, journal_visit_fn fn, void *ctx
 	return out;
 }
 
-/* the same wall-clock instant `months` calendar months earlier (day clamped) */
-static int64_t months_before(int64_t at_ms, int months)
+/*
+ * The same wall-clock instant `months` calendar months earlier on the site's
+ * calendar (day clamped: 31 May -> 28 February), back in UTC; zone NULL (no
+ * site yet) counts on the UTC calendar.  A reading that a daylight-saving
+ * change skips or repeats resolves as tz_to_utc() says.
+ */
+static int64_t months_before(const struct tz *zone, int64_t at_ms, int months)
 {
 	int64_t s = at_ms >= 0 ? at_ms / 1000 : -((-at_ms + 999) / 1000);
-	int64_t days = s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
-	struct civil_date d = civil_from_days(days);
-	int m = d.year * 12 + (d.month - 1) - months;
+	int64_t local = s, days, back;
+	struct civil_date d;
+	int m;
 
+	if (zone != NULL) {
+		struct tz_local l;
+		tz_localtime(zone, s, &l);
+		local = l.days * 86400 + l.minute * 60 + l.second;
+	}
+	days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+	d = civil_from_days(days);
+	m = d.year * 12 + (d.month - 1) - months;
 	d.year = m / 12;
 	d.month = m % 12 + 1;
 	while (!civil_valid(d.year, d.month, d.day))
 		d.day--;
-	return (civil_to_days(d) * 86400 + (s - days * 86400)) * 1000 + (at_ms - s * 1000);
+	back = civil_to_days(d) * 86400 + (local - days * 86400);
+	if (zone != NULL)
+		back = tz_to_utc(zone, back);
+	return back * 1000 + (at_ms - s * 1000);
 }
 
 static int exec_count(struct store *st, const char *sql, int64_t arg, const char *text, int64_t *count,
@@ -234,7 +373,7 @@ int journal_purge(struct store *st, int64_t now_ms, int64_t event_ms, struct jou
 		"   WHERE key IN ('acked_seq', 'cursor', 'last_success', 'last_attempt')))";
 	static const char keep_floor[] =
 		"INSERT INTO settings(key, value) SELECT 'seq_floor', coalesce(max(seq), 0) FROM events WHERE true"
-		" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+		" ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))";
 	static const char del_visitors[] = "DELETE FROM visitors WHERE created_ms < ?1";
 	static const char del_invites[] = "DELETE FROM invites WHERE day < ?1";
 	/* a check-in event outlives its visitor record: the name goes with it */
@@ -245,18 +384,25 @@ int journal_purge(struct store *st, int64_t now_ms, int64_t event_ms, struct jou
 	int64_t vcut = now_ms - vdays * 86400000;
 	struct journal_purge_counts c = { 0, 0, 0 };
 	int64_t blanked = 0;
+	const struct tz *zone = NULL;
 	struct journal_event ev;
-	char day[11];
+	char day[11], zerr[256] = "";
 	int rc;
 
 	if (months < 1 || months > 120 || vdays < 0 || vdays > 3650)
 		return err_set(err, errlen, SEUIL_ERR_INVALID, "retention settings out of range");
+	/* months are the site's calendar months; without a site yet, UTC's */
+	rc = store_site_zone(st, &zone, zerr, sizeof(zerr));
+	if (rc == SEUIL_ERR_NOT_FOUND)
+		zone = NULL;
+	else if (rc != SEUIL_OK)
+		return err_set(err, errlen, rc, "%s", zerr);
 	civil_format_date(civil_from_days((vcut >= 0 ? vcut : vcut - 86399999) / 86400000), day);
 	rc = store_begin(st, err, errlen);
 	if (rc != SEUIL_OK)
 		return rc;
 	if ((rc = exec_count(st, keep_floor, 0, NULL, &c.events, err, errlen)) != SEUIL_OK ||
-	    (rc = exec_count(st, del_events, months_before(now_ms, (int)months), NULL, &c.events, err,
+	    (rc = exec_count(st, del_events, months_before(zone, now_ms, (int)months), NULL, &c.events, err,
 			     errlen)) != SEUIL_OK ||
 	    (rc = exec_count(st, del_visitors, vcut, NULL, &c.visitors, err, errlen)) != SEUIL_OK ||
 	    (rc = exec_count(st, del_invites, 0, day, &c.invites, err, errlen)) != SEUIL_OK ||

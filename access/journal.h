@@ -59,6 +59,61 @@ int journal_append_locked(struct store *st, struct journal_event *ev, int64_t *s
 /* Appends the decision d (kind "decision"), as journal_append(). */
 int journal_record_decision(struct store *st, const struct access_decision *d, int64_t *seq,
 			    char *err, size_t errlen);
+/* Fills *ev with the decision d as journal_record_decision() writes it, writing nothing. */
+void journal_decision_event(const struct access_decision *d, struct journal_event *ev);
+
+/*
+ * The door loop's queue: events the door process could not write at once
+ * because another process held the database's write lock (seuil-sync
+ * applying a directory, an import, a large purge).  The door must not wait
+ * for that lock: its events wait here, in memory, in the order they
+ * happened, and are written by later journal_queue_flush() calls, each with
+ * its sequence number assigned when written, so sequence numbers stay
+ * monotonic and in the order of the events.  at_ms stays the time of the
+ * event.
+ *
+ * Bounded: a full queue refuses the newest event (the oldest are kept, so
+ * what the journal holds is the true beginning of the story), counts it,
+ * and the queue later writes one event in its place, kind "fault", reason
+ * "journal_overflow", detail {"lost":N,"first":"<at>","last":"<at>"},
+ * exactly where the lost events belonged.  Nothing is dropped unsaid.
+ * The queue lives in one process: events queued when it exits are lost
+ * (the caller says so in its log).  Not thread-safe: one thread.
+ */
+#define JOURNAL_QUEUE_MAX 4096
+
+struct journal_queue;
+
+/*
+ * A queue of at most cap events (1 to JOURNAL_QUEUE_MAX).  Returns SEUIL_OK
+ * with *out that journal_queue_free() releases, SEUIL_ERR_INVALID or
+ * SEUIL_ERR_NOMEM.
+ */
+int journal_queue_new(size_t cap, struct journal_queue **out);
+/* Frees q and what it still holds; NULL is a no-op. */
+void journal_queue_free(struct journal_queue *q);
+/*
+ * Copies ev to the tail.  SEUIL_ERR_TOO_LARGE (err: one line) when the
+ * queue is full: ev is refused and counted (see above).
+ */
+int journal_queue_push(struct journal_queue *q, const struct journal_event *ev, char *err, size_t errlen);
+/* How many events wait in q. */
+size_t journal_queue_length(const struct journal_queue *q);
+/* Events refused since the last overflow marker was queued. */
+int64_t journal_queue_lost(const struct journal_queue *q);
+/*
+ * Writes the queued events to st in order, each in its own durable commit
+ * (journal_append()), waiting at most wait_ms for another process's write
+ * lock instead of the store's busy timeout (restored before returning).
+ * *written (may be NULL) receives how many were written.  Returns SEUIL_OK
+ * when the queue is empty; SEUIL_ERR_BUSY (the store was locked) or
+ * SEUIL_ERR_IO (a write failed: disk full...) with the event and those
+ * after it still queued, for a later call; any other error (the event
+ * cannot be written, ever) with the head event discarded and named in err,
+ * the rest still queued.
+ */
+int journal_queue_flush(struct journal_queue *q, struct store *st, unsigned wait_ms, size_t *written,
+			char *err, size_t errlen);
 
 /* Called for each event; a non-zero return stops the walk and is returned. */
 typedef int (*journal_visit_fn)(const struct journal_event *ev, void *ctx);

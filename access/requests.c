@@ -85,3 +85,57 @@ int request_finish(struct store *st, int64_t id, const char *state, const char *
 	sqlite3_reset(stmt);
 	return rc == SQLITE_DONE ? SEUIL_OK : store_db_error(st, "finishing a request", err, errlen);
 }
+
+int request_peek(struct store *st, const char *kind, struct request *out, char *err, size_t errlen)
+{
+	static const char sql[] = "SELECT id, kind, body, created_ms FROM requests"
+				  " WHERE state = 'pending' AND (?1 IS NULL OR kind = ?1) ORDER BY id LIMIT 1";
+	sqlite3_stmt *stmt = store_stmt(st, sql, err, errlen);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	if (kind != NULL)
+		sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(stmt, 0);
+		store_column_copy(stmt, 1, out->kind, sizeof(out->kind));
+		store_column_copy(stmt, 2, out->body, sizeof(out->body));
+		out->created_ms = sqlite3_column_int64(stmt, 3);
+	}
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return SEUIL_OK;
+	if (rc != SQLITE_DONE)
+		return store_db_error(st, "reading requests", err, errlen);
+	return SEUIL_ERR_NOT_FOUND;
+}
+
+int request_settle(struct store *st, int64_t id, const char *state, const char *answer, int64_t now_ms,
+		   unsigned wait_ms, char *err, size_t errlen)
+{
+	static const char sql[] = "UPDATE requests SET state = ?2, answer = ?3, answered_ms = ?4"
+				  " WHERE id = ?1 AND state = 'pending'";
+	sqlite3_stmt *stmt = store_stmt(st, sql, err, errlen);
+	unsigned before;
+	int rc, changed;
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	before = store_wait_set(st, wait_ms);
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_text(stmt, 2, state, -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 3, answer);
+	sqlite3_bind_int64(stmt, 4, now_ms);
+	rc = sqlite3_step(stmt);
+	changed = sqlite3_changes(st->db);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		rc = store_db_error(st, "settling a request", err, errlen);
+	else
+		rc = changed == 1 ? SEUIL_OK : SEUIL_ERR_NOT_FOUND;
+	store_wait_restore(st, before);
+	return rc;
+}

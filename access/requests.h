@@ -39,4 +39,23 @@ int request_take(struct store *st, const char *kind, int64_t now_ms, struct requ
 int request_finish(struct store *st, int64_t id, const char *state, const char *answer, int64_t now_ms,
 		   char *err, size_t errlen);
 
+/*
+ * For a taker that must not wait on another process's write lock (the door
+ * loop): the oldest pending request of kind (NULL: any), read without
+ * taking it (no lock, a read snapshot).  SEUIL_OK with *out filled,
+ * SEUIL_ERR_NOT_FOUND when none is pending, or a store error.
+ */
+int request_peek(struct store *st, const char *kind, struct request *out, char *err, size_t errlen);
+/*
+ * Then moves request id from pending to its final state ("done",
+ * "failed", "expired") with answer, in one write that waits at most
+ * wait_ms for another process's write lock (the store's busy timeout is
+ * restored after).  SEUIL_OK when this call settled it: the caller acts on
+ * it now, after the write; SEUIL_ERR_NOT_FOUND when it was no longer
+ * pending (another taker had it); SEUIL_ERR_BUSY when the store was locked
+ * (nothing changed: peek again later); another store error otherwise.
+ */
+int request_settle(struct store *st, int64_t id, const char *state, const char *answer, int64_t now_ms,
+		   unsigned wait_ms, char *err, size_t errlen);
+
 #endif

@@ -265,11 +265,25 @@ static int store_configure(struct store *st, char *err, size_t errlen)
 	return err_set(err, errlen, rc, "%s", mine);
 }
 
+unsigned store_wait_set(struct store *st, unsigned wait_ms)
+{
+	unsigned before = st->wait_ms;
+
+	sqlite3_busy_timeout(st->db, (int)wait_ms);
+	st->wait_ms = wait_ms;
+	return before;
+}
+
+void store_wait_restore(struct store *st, unsigned previous)
+{
+	store_wait_set(st, previous);
+}
+
 static int store_configure_steps(struct store *st, char *err, size_t errlen)
 {
 	int rc, version = 0;
 
-	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+	store_wait_set(st, STORE_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(st->db, 0);
 	/* connection settings first: they change nothing in the file */
 	if (sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK ||

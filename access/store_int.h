@@ -18,6 +18,7 @@ struct tz;
 struct store {
 	sqlite3 *db;
 	char *path;
+	unsigned wait_ms; /* how long a statement waits for another writer */
 	int schema_version;
 	struct {
 		const char *sql; /* static text: the cache is keyed on its address */
@@ -92,5 +93,14 @@ int store_site_zone(struct store *st, const struct tz **zone, char *err, size_t 
 
 /* Applies the schema steps from version `from` to STORE_SCHEMA_VERSION. */
 int store_schema_migrate(struct store *st, int from, char *err, size_t errlen);
+
+/*
+ * Sets how long the following statements wait for another process's write
+ * (SQLite's busy timeout) and returns the wait it replaces, which the caller
+ * gives back to store_wait_restore().  The door loop waits briefly and
+ * retries later rather than stall the strike's timing.
+ */
+unsigned store_wait_set(struct store *st, unsigned wait_ms);
+void store_wait_restore(struct store *st, unsigned previous);
 
 #endif

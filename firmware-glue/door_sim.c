@@ -26,6 +26,15 @@
  * is replaced; a path that exists and is not a socket, or a socket someone
  * listens on, is refused.  Closing removes the socket.
  *
+ * Inputs start inactive (contact closed, nothing pressed, no fire, no
+ * tamper), unless the environment variable SEUIL_DOOR_SIM_INPUTS lists
+ * levels to start with, as control commands separated by commas or
+ * semicolons: `SEUIL_DOOR_SIM_INPUTS="fire on, contact open"`.  That is
+ * how tests start a door whose fire alarm is already ringing; a value that
+ * does not parse makes opening fail (SEUIL_ERR_INVALID), naming it.  The
+ * levels reach the state machine through door_backend_inputs(), as a real
+ * door's would.
+ *
  * It does not interpret anything: timing and rules are door_fsm.c's.
  */
 #include "door_sim.h"
@@ -320,6 +329,39 @@ static bool control_line(void *ctx, const char *line, size_t len, bool too_long,
 
 /* ---- driver ---- */
 
+#define INITIAL_ENV "SEUIL_DOOR_SIM_INPUTS"
+#define INITIAL_MAX 256
+
+/* The levels SEUIL_DOOR_SIM_INPUTS asks to start with, into sim->level. */
+static int initial_levels(struct door_sim *sim, const char *spec, char *err, size_t errlen)
+{
+	size_t len = strlen(spec), at = 0;
+
+	if (len > INITIAL_MAX)
+		return err_set(err, errlen, SEUIL_ERR_TOO_LARGE, "sim door: %s longer than %d bytes", INITIAL_ENV,
+			       INITIAL_MAX);
+	while (at < len) {
+		size_t end = at + strcspn(spec + at, ",;");
+		struct door_sim_command cmd;
+		char why[160] = "";
+		size_t i = at;
+
+		while (i < end && (spec[i] == ' ' || spec[i] == '\t'))
+			i++;
+		if (i < end) {
+			if (door_sim_parse(spec + i, end - i, &cmd, why, sizeof(why)) != SEUIL_OK)
+				return err_set(err, errlen, SEUIL_ERR_INVALID, "sim door: %s: %s", INITIAL_ENV, why);
+			if (cmd.verb != DOOR_SIM_INPUT)
+				return err_set(err, errlen, SEUIL_ERR_INVALID,
+					       "sim door: %s takes input levels (contact, rex, fire, tamper)",
+					       INITIAL_ENV);
+			sim->level[level_index(cmd.ev.kind)] = cmd.ev.active;
+		}
+		at = end + 1;
+	}
+	return SEUIL_OK;
+}
+
 static void sim_free(struct door_sim *sim)
 {
 	sim_server_close(sim->control);
@@ -349,6 +391,8 @@ static int sim_open(const struct door_backend_config *cfg, struct door_backend *
 	sim->maglock = cfg->maglock;
 	sim->led = DOOR_LED_OFF;
 	sim->log_fd = -1;
+	if (getenv(INITIAL_ENV) != NULL && (rc = initial_levels(sim, getenv(INITIAL_ENV), err, errlen)) != SEUIL_OK)
+		goto fail;
 	/* the socket first: a second instance refused here writes nothing into
 	 * the log of the door another process runs */
 	if (cfg->control_path != NULL) {

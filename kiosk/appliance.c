@@ -31,10 +31,27 @@
 #define MAX_DOOR_FDS (APPLIANCE_FDS_MAX - 2)
 #define CHECKPOINT_IDLE_MS 2000
 #define READER_STALL_MS 5000
+/*
+ * The door loop never waits on another process's write lock longer than
+ * this: an event it cannot write within it waits in the journal queue,
+ * retried every JOURNAL_RETRY_MS, so the strike's deadlines and the inputs
+ * (fire) keep their timing while seuil-sync, an import or a purge writes.
+ */
+#define WRITE_WAIT_MS 20
+#define JOURNAL_RETRY_MS 100
+/* 256 events (about 230 kB): minutes of taps and alarms behind a lock */
+#define JOURNAL_QUEUE_CAP 256
 
 struct appliance {
 	const struct seuil_config *cfg;
 	struct store *st;
+	/* the door's id: [device] door, or the directory's first door resolved
+	 * once; "" while the directory has none.  Decisions, alarms and faults
+	 * all carry it. */
+	char door_id[ACCESS_ID_MAX];
+	struct journal_queue *queue; /* events not yet written (store locked) */
+	int64_t journal_retry_at;    /* monotonic ms of the next attempt, 0 when none waits */
+	bool requests_retry;         /* a request could not be settled (store locked) */
 	struct reader *reader;
 	struct door_backend *door;
 	struct door_state ds;
@@ -99,25 +116,93 @@ static void backend_config(const struct seuil_config *cfg, struct door_backend_c
 	bc->control_path = cfg->sim_control;
 }
 
-static void journal_alarm(struct appliance *app, unsigned bits, const char *what, int64_t now)
+/*
+ * [device] door, or, left empty, the directory's first door, resolved once
+ * so that decisions, alarms and faults all name the same door.  While the
+ * directory has no door it stays "" and is tried again when another
+ * process commits (handle_requests()).
+ */
+static void resolve_door(struct appliance *app)
+{
+	struct access_request req = { .kind = "uid", .identifier = "00000000", .door = NULL };
+	struct access_decision d;
+	char err[256] = "";
+
+	if (app->cfg->door[0] != '\0') {
+		snprintf(app->door_id, sizeof(app->door_id), "%s", app->cfg->door);
+		return;
+	}
+	/* rights.h names the first door only in a decision: one for a made-up
+	 * card (a read snapshot; nothing is written, nothing moves) */
+	req.now_ms = clock_wall_ms();
+	if (access_decide(app->st, &req, &d, err, sizeof(err)) != SEUIL_OK || d.door[0] == '\0')
+		return;
+	snprintf(app->door_id, sizeof(app->door_id), "%s", d.door);
+	log_info("door %s: the directory's first ([device] door left empty)", app->door_id);
+}
+
+/*
+ * Writes what the queue holds, oldest first, waiting WRITE_WAIT_MS at most;
+ * what the store's lock keeps back is retried JOURNAL_RETRY_MS later.
+ */
+static void record_flush(struct appliance *app)
+{
+	char err[512] = "";
+	size_t written = 0;
+	int rc;
+
+	if (app->st == NULL || journal_queue_length(app->queue) + (size_t)journal_queue_lost(app->queue) == 0)
+		return;
+	for (;;) {
+		err[0] = '\0';
+		rc = journal_queue_flush(app->queue, app->st, WRITE_WAIT_MS, &written, err, sizeof(err));
+		if (written > 0)
+			app->last_write = clock_mono_ms();
+		if (rc == SEUIL_OK || rc == SEUIL_ERR_BUSY || rc == SEUIL_ERR_IO)
+			break;
+		/* that event can never be written; the others still can */
+		log_error("an event could not be journaled and was discarded: %s", err);
+	}
+	if (rc == SEUIL_OK) {
+		if (app->journal_retry_at != 0)
+			log_info("the journal caught up: every queued event is written");
+		app->journal_retry_at = 0;
+		return;
+	}
+	if (app->journal_retry_at == 0)
+		log_warn("journal writes held back (%s): %zu event(s) kept in order, retried every %d ms",
+			 err, journal_queue_length(app->queue), JOURNAL_RETRY_MS);
+	app->journal_retry_at = clock_mono_ms() + JOURNAL_RETRY_MS;
+}
+
+/* queues ev behind what waits (so the journal keeps the order), then writes */
+static void record_event(struct appliance *app, struct journal_event *ev)
 {
 	char err[256] = "";
 
+	/* this box's id even before open_parts() stored it (an alarm at start) */
+	if (ev->device[0] == '\0' && app->cfg->device_id[0] != '\0')
+		snprintf(ev->device, sizeof(ev->device), "%s", app->cfg->device_id);
+	if (journal_queue_push(app->queue, ev, err, sizeof(err)) != SEUIL_OK)
+		log_error("%s", err);
+	record_flush(app);
+}
+
+static void journal_alarm(struct appliance *app, unsigned bits, const char *what, int64_t now)
+{
 	for (unsigned bit = 1; bit <= DOOR_ALARM_FIRE; bit <<= 1) {
 		struct journal_event ev;
 		if (!(bits & bit))
 			continue;
 		journal_event_init(&ev, "alarm", now);
-		snprintf(ev.door, sizeof(ev.door), "%s", app->cfg->door);
+		snprintf(ev.door, sizeof(ev.door), "%s", app->door_id);
 		snprintf(ev.reason, sizeof(ev.reason), "%s", door_alarm_name((enum door_alarm)bit));
 		snprintf(ev.detail, sizeof(ev.detail), "%s", what);
 		if (strcmp(what, "raised") == 0)
 			log_warn("door alarm: %s", ev.reason);
 		else
 			log_info("door alarm cleared: %s", ev.reason);
-		if (journal_append(app->st, &ev, NULL, err, sizeof(err)) != SEUIL_OK)
-			log_error("cannot journal the %s alarm: %s", ev.reason, err);
-		app->last_write = clock_mono_ms();
+		record_event(app, &ev);
 	}
 }
 
@@ -153,8 +238,9 @@ static int decide_uid(struct appliance *app, const char *uid, struct access_deci
 
 static int decide_and_act(struct appliance *app, const char *uid, struct access_decision *out)
 {
-	struct access_request req = { .kind = "uid", .door = app->cfg->door };
+	struct access_request req = { .kind = "uid", .door = app->door_id };
 	struct access_decision d;
+	struct journal_event ev;
 	char shown[32], err[256] = "";
 
 	uid_redact(uid, shown, sizeof(shown));
@@ -163,24 +249,20 @@ static int decide_and_act(struct appliance *app, const char *uid, struct access_
 	if (access_decide(app->st, &req, &d, err, sizeof(err)) != SEUIL_OK) {
 		/* no decision: the door stays shut, the person is told no, and the
 		 * journal (so the office) learns why */
-		struct journal_event ev;
-		char jerr[256] = "";
 		log_error("no decision for card %s: %s", shown, err);
 		door_input(app, DOOR_IN_DENY, true, 0);
 		journal_event_init(&ev, "fault", req.now_ms);
-		snprintf(ev.door, sizeof(ev.door), "%s", app->cfg->door);
+		snprintf(ev.door, sizeof(ev.door), "%s", req.door);
 		snprintf(ev.reason, sizeof(ev.reason), "no_decision");
 		snprintf(ev.detail, sizeof(ev.detail), "%s", err);
-		if (journal_append(app->st, &ev, NULL, jerr, sizeof(jerr)) != SEUIL_OK)
-			log_error("cannot journal the fault: %s", jerr);
-		app->last_write = clock_mono_ms();
+		record_event(app, &ev);
 		return SEUIL_ERR_INVALID;
 	}
-	/* the door first, the journal right after */
+	/* the door first, the journal right after (durable before the next
+	 * decision unless another process holds the store: then queued) */
 	door_input(app, d.granted ? DOOR_IN_GRANT : DOOR_IN_DENY, true, d.unlock_ms);
-	if (journal_record_decision(app->st, &d, NULL, err, sizeof(err)) != SEUIL_OK)
-		log_error("cannot journal a decision: %s", err);
-	app->last_write = clock_mono_ms();
+	journal_decision_event(&d, &ev);
+	record_event(app, &ev);
 	if (d.granted)
 		log_info("granted to %s (%s) at door %s", d.person[0] ? d.person : "visitor",
 			 d.tenant[0] ? d.tenant : "-", d.door);
@@ -244,25 +326,84 @@ static void handle_door(struct appliance *app)
 	} while (n == 16);
 }
 
-/* what other processes asked of the door: the office's unlock_for */
+/* journals what became of a request the door did not act on */
+static void journal_request(struct appliance *app, const struct request *req, const char *outcome,
+			    const char *why, int64_t now)
+{
+	struct journal_event ev;
+	char body[24];
+
+	/* the body is another process's text: only its printable start */
+	snprintf(body, sizeof(body), "%s", req->body);
+	for (char *p = body; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == '"' || *p == '\\' || (unsigned char)*p >= 0x7f)
+			*p = '?';
+	journal_event_init(&ev, "request", now);
+	snprintf(ev.door, sizeof(ev.door), "%s", app->door_id);
+	snprintf(ev.reason, sizeof(ev.reason), "%s", outcome);
+	snprintf(ev.detail, sizeof(ev.detail),
+		 "{\"id\":%lld,\"kind\":\"%.31s\",\"body\":\"%s\",\"created_ms\":%lld,\"why\":\"%s\"}",
+		 (long long)req->id, req->kind, body, (long long)req->created_ms, why);
+	record_event(app, &ev);
+}
+
+/*
+ * What other processes asked of the door: the office's unlock_for.  A
+ * request is settled (one short write) before the door acts on it; one
+ * older than APPLIANCE_REQUEST_MAX_AGE_MS (written while seuil was down,
+ * or the clock jumped) is marked "expired" and journaled, never acted on.
+ */
 static void handle_requests(struct appliance *app)
 {
 	struct request req;
 	char err[256] = "", *end;
-	int64_t version = store_data_version(app->st);
+	int64_t version = store_data_version(app->st), now, age;
 	long seconds;
+	int rc;
 
-	if (version == app->data_version)
+	if (version == app->data_version && !app->requests_retry)
 		return;
-	app->data_version = version;
-	if (app->on_change != NULL)
-		app->on_change(app->on_change_ctx);
-	while (request_take(app->st, "unlock_for", clock_wall_ms(), &req, err, sizeof(err)) == SEUIL_OK) {
+	if (version != app->data_version) {
+		app->data_version = version;
+		/* the directory may have brought the first door */
+		if (app->door_id[0] == '\0')
+			resolve_door(app);
+		if (app->on_change != NULL)
+			app->on_change(app->on_change_ctx);
+	}
+	app->requests_retry = false;
+	while (request_peek(app->st, "unlock_for", &req, err, sizeof(err)) == SEUIL_OK) {
+		const char *state = "done", *answer = NULL;
+		now = clock_wall_ms();
+		age = now - req.created_ms;
 		seconds = strtol(req.body, &end, 10);
-		if (*end != '\0' || seconds < 0 || seconds > 43200) {
+		if (age > APPLIANCE_REQUEST_MAX_AGE_MS || age < -APPLIANCE_REQUEST_MAX_AGE_MS) {
+			state = "expired";
+			answer = "older than the door accepts (2 minutes)";
+		} else if (req.body[0] == '\0' || *end != '\0' || seconds < 0 || seconds > 43200) {
+			state = "failed";
+			answer = "not a number of seconds";
+		}
+		err[0] = '\0';
+		rc = request_settle(app->st, req.id, state, answer, now, WRITE_WAIT_MS, err, sizeof(err));
+		if (rc == SEUIL_ERR_NOT_FOUND)
+			continue; /* another taker had it */
+		if (rc != SEUIL_OK) {
+			/* nothing changed: the request waits, the door too */
+			if (rc != SEUIL_ERR_BUSY)
+				log_error("%s", err);
+			app->requests_retry = true;
+			return;
+		}
+		if (strcmp(state, "expired") == 0) {
+			log_warn("ignored an unlock request written %lld s ago (at most %d s)", (long long)(age / 1000),
+				 APPLIANCE_REQUEST_MAX_AGE_MS / 1000);
+			journal_request(app, &req, "expired", answer, now);
+			continue;
+		}
+		if (strcmp(state, "failed") == 0) {
 			log_warn("ignored an unlock request of \"%.16s\" seconds", req.body);
-			request_finish(app->st, req.id, "failed", "not a number of seconds", clock_wall_ms(), err,
-				       sizeof(err));
+			journal_request(app, &req, "refused", answer, now);
 			continue;
 		}
 		if (seconds > 0)
@@ -270,7 +411,6 @@ static void handle_requests(struct appliance *app)
 		else
 			log_info("the office's hold of the door ended");
 		door_input(app, DOOR_IN_UNLOCK_FOR, true, (unsigned)seconds * 1000);
-		request_finish(app->st, req.id, "done", NULL, clock_wall_ms(), err, sizeof(err));
 		app->last_write = clock_mono_ms();
 	}
 }
@@ -314,6 +454,10 @@ int appliance_next_timeout(struct appliance *app, int64_t now)
 	}
 	if (app->last_write > 0 && app->last_write + CHECKPOINT_IDLE_MS - now < timeout)
 		timeout = app->last_write + CHECKPOINT_IDLE_MS - now;
+	if (app->journal_retry_at > 0 && app->journal_retry_at - now < timeout)
+		timeout = app->journal_retry_at - now;
+	if (app->requests_retry && JOURNAL_RETRY_MS < timeout)
+		timeout = JOURNAL_RETRY_MS;
 	return timeout < 0 ? 0 : (int)timeout;
 }
 
@@ -326,6 +470,10 @@ static int open_parts(struct appliance *app, const char *db_path)
 	char err[512] = "";
 	int n;
 
+	if (journal_queue_new(JOURNAL_QUEUE_CAP, &app->queue) != SEUIL_OK) {
+		log_error("out of memory");
+		return 2;
+	}
 	/* the door first: whatever else fails, it is driven locked at once */
 	backend_config(app->cfg, &bc);
 	if (door_backend_open(&bc, &app->door, err, sizeof(err)) != SEUIL_OK) {
@@ -341,14 +489,17 @@ static int open_parts(struct appliance *app, const char *db_path)
 	app->dc.led_ms = app->cfg->led_ms;
 	app->dc.has_contact = strcmp(app->cfg->door_backend, "sim") == 0 || app->cfg->gpio_contact >= 0;
 	door_init(&app->ds);
-	n = door_backend_inputs(app->door, seed, 8);
-	for (int i = 0; i < n; i++)
-		door_input(app, seed[i].kind, seed[i].active, 0);
 
+	/* the store before the inputs' first levels: an alarm active at start
+	 * (fire, tamper, an open door) is journaled like any other */
 	if (store_open(db_path, STORE_MANUAL_CHECKPOINT, &app->st, err, sizeof(err)) != SEUIL_OK) {
 		log_error("%s", err);
 		return 2;
 	}
+	resolve_door(app);
+	n = door_backend_inputs(app->door, seed, 8);
+	for (int i = 0; i < n; i++)
+		door_input(app, seed[i].kind, seed[i].active, 0);
 	if (access_door_check(app->st, app->cfg->door, err, sizeof(err)) != SEUIL_OK) {
 		/* keep running: a sync may bring the door; until then every badge is refused */
 		log_error("%s: every badge will be refused until the directory has this door "
@@ -407,10 +558,16 @@ static void close_parts(struct appliance *app)
 	door_backend_close(app->door); /* drives the relay locked */
 	if (app->st != NULL) {
 		char err[256] = "";
+		/* a last try for what a lock held back; the queue dies with us */
+		record_flush(app);
+		if (app->queue != NULL && journal_queue_length(app->queue) + (size_t)journal_queue_lost(app->queue) > 0)
+			log_error("stopping with %zu event(s) not journaled (the store stayed locked)",
+				  journal_queue_length(app->queue) + (size_t)journal_queue_lost(app->queue));
 		if (store_checkpoint(app->st, err, sizeof(err)) != SEUIL_OK)
 			log_warn("%s", err);
 	}
 	store_free(app->st);
+	journal_queue_free(app->queue);
 	if (app->sigfd >= 0)
 		close(app->sigfd);
 }
@@ -490,6 +647,8 @@ bool appliance_service(struct appliance *app, const struct pollfd *fds, int nfds
 	}
 	handle_requests(app);
 	door_input(app, DOOR_IN_TICK, false, 0);
+	if (app->journal_retry_at > 0 && clock_mono_ms() >= app->journal_retry_at)
+		record_flush(app);
 	if (app->last_write > 0 && clock_mono_ms() - app->last_write >= CHECKPOINT_IDLE_MS) {
 		char err[256] = "";
 		if (store_checkpoint(app->st, err, sizeof(err)) != SEUIL_OK)

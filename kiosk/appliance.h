@@ -8,6 +8,28 @@
  * Order on a tap: decide, actuate the door, then write the journal
  * durably before the next decision.  A tap older than APPLIANCE_STALE_TAP_MS
  * when it reaches the loop (the loop was stalled) is dropped, never acted on.
+ *
+ * The loop never waits long on the database: while another process holds
+ * its write lock (seuil-sync, an import, a purge), the decision is still
+ * made from a read snapshot and the door still moves on time; the journal
+ * events (decisions, alarms, faults) wait in an in-memory queue, in order,
+ * and are written on the next turns (every 100 ms while any waits), each
+ * getting its sequence number when written.  The queue holds 256 events;
+ * beyond that the newest are refused, logged as errors and replaced in the
+ * journal by one "journal_overflow" fault (journal.h).  Events still queued
+ * when the process stops are lost, and the log says how many.
+ *
+ * The door's id: [device] door, or when left empty the directory's first
+ * door, resolved once at open (or when a sync brings the first door) and
+ * carried by every decision, alarm and fault.
+ *
+ * Office requests (requests.h, kind "unlock_for") older than
+ * APPLIANCE_REQUEST_MAX_AGE_MS are marked "expired" and journaled (kind
+ * "request", reason "expired"), never acted on; a malformed one is marked
+ * "failed" and journaled (reason "refused").
+ *
+ * The kiosk's own writes through appliance_store() (check-in, check-out,
+ * staff actions) still wait up to the store's busy timeout.
  */
 #ifndef SEUIL_APPLIANCE_H
 #define SEUIL_APPLIANCE_H
@@ -20,13 +42,21 @@
 #include <stdint.h>
 
 #define APPLIANCE_STALE_TAP_MS 1500
+/*
+ * An office unlock is asked for now: one written longer ago than this (the
+ * door process was down, the clock jumped), or this far in the future, is
+ * not acted on.  seuil-sync writes the row as it receives the command (and
+ * refuses commands issued more than 10 minutes before), so 2 minutes leave
+ * room for a busy loop and nothing for a replay after a restart.
+ */
+#define APPLIANCE_REQUEST_MAX_AGE_MS (2 * 60 * 1000)
 /* room appliance_fds() needs: signalfd, reader pipe, the door's inputs */
 #define APPLIANCE_FDS_MAX 18
 
 struct appliance;
 struct store;
 
-/* Called after each decision (door driven, journal written); d is the caller's only for the call. */
+/* Called after each decision (door driven, journal written or queued); d is the caller's only for the call. */
 typedef void (*appliance_decision_fn)(const struct access_decision *d, void *ctx);
 
 /*
@@ -52,7 +82,7 @@ void appliance_on_decision(struct appliance *app, appliance_decision_fn fn, void
  * between calls (reader reopened): ask again before each poll.
  */
 int appliance_fds(struct appliance *app, struct pollfd *fds, int max);
-/* Milliseconds until the door, watchdog or checkpoint needs a turn (0..1000). */
+/* Milliseconds until the door, watchdog, checkpoint or a held-back journal write needs a turn (0..1000). */
 int appliance_next_timeout(struct appliance *app, int64_t now_mono_ms);
 /*
  * One turn after poll: the revents of fds as appliance_fds() filled them

@@ -2,7 +2,9 @@
 # test_door_path.sh - the door path end to end: the PN532 emulator on a pty,
 # the unmodified libnfc, `seuil --headless`, the simulated door, the store.
 # Taps, held cards, revocation while running, a killed reader, injected
-# faults, door inputs and alarms, a clean stop and a crash, nfc-list.
+# faults, door inputs and alarms, office requests (fresh and stale), a
+# database write-locked by another process, a clean stop and a crash,
+# inputs already active at start, the default door, nfc-list.
 # usage: test_door_path.sh [BUILD_DIR]
 set -u
 build=$(cd "${1:-build}" && pwd)
@@ -38,6 +40,12 @@ expect() { if "$@"; then ok "$what"; else not_ok "$what"; fi; }
 reader() { "$build/pn532-sim" --control "$tmp/reader.sock" --send "$*" >/dev/null; }
 door() { "$ctl" sim door "$@" >/dev/null; }
 decisions() { "$ctl" events | grep -c '"kind":"decision"'; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# mono_at FILE FROM PATTERN: the monotonic ms (2nd field) of the first line after FROM matching PATTERN
+mono_at() { tail -n +$(($2 + 1)) "$1" | grep -m 1 -- "$3" | awk '{print $2}'; }
+max_seq() { "$ctl" events | sed -n 's/^{"seq":\([0-9]*\),.*/\1/p' | tail -n 1; }
+# seq_of PATTERN: the seq of the last event matching PATTERN
+seq_of() { "$ctl" events | grep -- "$1" | tail -n 1 | sed -n 's/^{"seq":\([0-9]*\),.*/\1/p'; }
 last_reason() { "$ctl" events | grep '"kind":"decision"' | tail -n 1 | sed 's/.*"reason":"\([a-z_]*\)".*/\1/'; }
 
 cat >"$tmp/directory.json" <<'JSON'
@@ -203,9 +211,59 @@ what="alarms reach the outbox"; expect test "$("$ctl" status | grep -c 'outbox: 
 
 # an office unlock_for reaches the door through a request row
 n=$(lines "$tmp/door.log")
-sqlite3 "$SEUIL_DB" "INSERT INTO requests(kind, body, created_ms) VALUES ('unlock_for', '2', 0)"
+sqlite3 "$SEUIL_DB" "INSERT INTO requests(kind, body, created_ms) VALUES ('unlock_for', '2', $(now_ms))"
 what="a request to hold the door open releases it"; expect wait_for "$tmp/door.log" "relay on" 3 "$n"
 what="and locks it when the time is over"; expect wait_for "$tmp/door.log" "relay off" 4 "$n"
+what="the fresh request is marked done"; expect test "$(sqlite3 "$SEUIL_DB" "SELECT state FROM requests ORDER BY id DESC LIMIT 1")" = done
+# a request written three days ago (seuil was down) is never acted on
+n=$(lines "$tmp/door.log")
+sqlite3 "$SEUIL_DB" "INSERT INTO requests(kind, body, created_ms) VALUES ('unlock_for', '5', $(($(now_ms) - 3 * 86400000)))"
+sleep 1.5
+what="a stale request does not release the door"; expect test "$(tail -n +$((n + 1)) "$tmp/door.log" | grep -c 'relay on')" = 0
+what="the stale request is marked expired"; expect test "$(sqlite3 "$SEUIL_DB" "SELECT state FROM requests ORDER BY id DESC LIMIT 1")" = expired
+what="and journaled as expired"; expect test "$("$ctl" events | grep '"kind":"request"' | grep -c '"reason":"expired"')" = 1
+
+# another process holds the write lock for 6 s (seuil-sync applying a
+# directory, an import, a purge): the door keeps its timing, the decision
+# and the alarms wait in memory and reach the journal once, in order
+sleep 0.5
+before=$(decisions)
+seq0=$(max_seq)
+printf "BEGIN IMMEDIATE;\nINSERT INTO settings(key,value) VALUES('x','1') ON CONFLICT(key) DO UPDATE SET value='2';\n.shell sleep 6\nCOMMIT;\n" |
+	sqlite3 "$SEUIL_DB" >/dev/null 2>&1 &
+lock_pid=$!
+sleep 0.5
+n=$(lines "$tmp/door.log")
+reader insert 04A1B2C3D4E5F6
+if wait_for "$tmp/door.log" "relay on" 2 "$n" && wait_for "$tmp/door.log" "relay off" 4 "$n"; then
+	pulse=$(($(mono_at "$tmp/door.log" "$n" "relay off") - $(mono_at "$tmp/door.log" "$n" "relay on")))
+	what="store locked: the pulse lasts ${pulse} ms (configured 1500, within 150)"
+	expect test "$pulse" -ge 1450 -a "$pulse" -le 1650
+else
+	not_ok "store locked: the strike is released and locked again"
+fi
+reader remove
+n=$(lines "$tmp/door.log")
+t0=$(date +%s%N)
+door fire on
+if wait_for "$tmp/door.log" "relay on" 1 "$n"; then
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	what="store locked: the fire input releases the door at once (${ms} ms)"; expect test "$ms" -le 300
+else
+	not_ok "store locked: the fire input releases the door"
+fi
+door fire off
+wait_for "$tmp/door.log" "relay off" 1 "$n"
+what="store locked: the decision is not yet journaled"; expect test "$(decisions)" = "$before"
+what="store locked: seuil logs that the journal waits"; expect grep -q "journal writes held back" "$tmp/seuil.log"
+wait "$lock_pid"
+sleep 0.5
+what="lock released: the decision is journaled once"; expect test "$(decisions)" = $((before + 1))
+what="lock released: granted"; expect test "$(last_reason)" = granted
+sd=$(seq_of '"kind":"decision"'); sr=$(seq_of '"reason":"fire","detail":"raised"'); sc=$(seq_of '"reason":"fire","detail":"cleared"')
+what="lock released: seq monotonic in the order of events ($seq0 < $sd < $sr < $sc)"
+expect test "$sd" -gt "$seq0" -a "$sr" -gt "$sd" -a "$sc" -gt "$sr"
+what="no decision lost to the lock"; expect test "$(grep -c 'cannot journal' "$tmp/seuil.log")" = 0
 
 # SIGTERM: clean exit with the relay off
 n=$(lines "$tmp/door.log")
@@ -250,11 +308,66 @@ what="and the fault is journaled"; expect test "$("$ctl" events | grep -c '"kind
 reader remove
 kill -TERM "$seuil_pid"; wait "$seuil_pid"; seuil_pid=
 
+# inputs already active at start, with [device] door left to its default
+# (the directory's first door): no crash, the door does what the inputs say,
+# the alarms are journaled with the door's id
+grep -v '^door = entree$' "$tmp/seuil.conf" >"$tmp/default-door.conf"
+start_at() { # start_at INPUTS: seuil with the sim door's inputs active at start
+	m=$(lines "$tmp/seuil.log")
+	n=$(lines "$tmp/door.log")
+	SEUIL_DOOR_SIM_INPUTS="$1" "$build/seuil" --headless --config "$tmp/default-door.conf" 2>>"$tmp/seuil.log" &
+	seuil_pid=$!
+}
+# after: the events journaled since seq0
+after() { "$ctl" events | awk -F'"seq":' -v s="$seq0" '{split($2,a,","); if (a[1] > s) print}'; }
+seq0=$(max_seq)
+start_at "fire on"
+what="fire active at start: the door is released"; expect wait_for "$tmp/door.log" "relay on" 3 "$n"
+sleep 2
+what="fire active at start: seuil runs"; expect kill -0 "$seuil_pid"
+what="fire active at start: the door stays released"; expect test "$(tail -n +$((n + 2)) "$tmp/door.log" | grep -c 'relay off')" = 0
+what="fire active at start: the alarm is journaled"; expect test "$(after | grep -c '"kind":"alarm","door":"entree","reason":"fire","detail":"raised"')" = 1
+what="the default door's alarms name it"; expect test "$(after | grep '"kind":"alarm"' | grep -c '"door":"entree"')" -ge 1 -a "$(after | grep '"kind":"alarm"' | grep -vc '"door":"entree"')" = 0
+wait_for "$tmp/seuil.log" "reader connected" 5 "$m"
+reader insert 8E3F21A7
+sleep 0.5
+reader remove
+what="the default door's decisions name it too"; expect test "$(after | grep '"kind":"decision"' | grep -c '"door":"entree"')" = 1
+k=$(lines "$tmp/door.log")
+door fire off
+what="fire cleared after a start in fire: locked"; expect wait_for "$tmp/door.log" "relay off" 1 "$k"
+sleep 0.3
+what="the default door's cleared alarm names it"; expect test "$(after | grep -c '"kind":"alarm","door":"entree","reason":"fire","detail":"cleared"')" = 1
+kill -TERM "$seuil_pid"; wait "$seuil_pid"; rc=$?; seuil_pid=
+what="fire active at start: clean exit"; expect test "$rc" = 0
+what="fire active at start: no crash in the log"; expect test "$(tail -n +$((m + 1)) "$tmp/seuil.log" | grep -ci 'segmentation\|cannot journal')" = 0
+
+seq0=$(max_seq)
+start_at "contact open, tamper on"
+sleep 1
+what="door open at start: seuil runs"; expect kill -0 "$seuil_pid"
+what="door open at start: no release"; expect test "$(tail -n +$((n + 2)) "$tmp/door.log" | grep -c 'relay on')" = 0
+what="door open at start: forced_open journaled"; expect test "$(after | grep -c '"door":"entree","reason":"forced_open","detail":"raised"')" = 1
+what="tamper at start: journaled"; expect test "$(after | grep -c '"door":"entree","reason":"tamper","detail":"raised"')" = 1
+sleep 1.5
+what="door open at start: held_open once held_open_s is over"; expect test "$(after | grep -c '"reason":"held_open","detail":"raised"')" = 1
+door contact closed
+door tamper off
+sleep 0.3
+what="closed again: the alarms clear"; expect test "$(after | grep -c '"detail":"cleared"')" = 3
+kill -TERM "$seuil_pid"; wait "$seuil_pid"; seuil_pid=
+m=$(lines "$tmp/seuil.log")
+SEUIL_DOOR_SIM_INPUTS="fire sideways" "$build/seuil" --headless --config "$tmp/default-door.conf" 2>>"$tmp/seuil.log"
+rc=$?
+what="a malformed SEUIL_DOOR_SIM_INPUTS stops the start"; expect test "$rc" = 2
+what="naming it"; expect wait_for "$tmp/seuil.log" "SEUIL_DOOR_SIM_INPUTS" 1 "$m"
+
 # libnfc's own tool sees the card on the emulator
 reader insert 04A1B2C3D4E5F6
 out=$(LIBNFC_DEFAULT_DEVICE="pn532_uart:$tmp/pn532" timeout 20 nfc-list 2>&1)
 what="nfc-list lists the inserted UID"; expect grep -q "04  a1  b2  c3  d4  e5  f6" <<<"$out"
 what="seuil's log holds no full UID"; expect test "$(grep -ci '04a1b2c3d4e5f6' "$tmp/seuil.log")" = 0
+what="no sanitizer report in seuil's log"; expect test "$(grep -c 'AddressSanitizer\|LeakSanitizer\|runtime error:' "$tmp/seuil.log")" = 0
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -5,7 +5,9 @@
  * control-line parser, and the gpiod backend: its refusals through the
  * real libgpiod (no chip exists here), its work against a fake chip that
  * this file puts in place of libgpiod's calls (see "fake chip" below).
- * Each backend test checks that no file descriptor is left open.
+ * Each backend test checks that no file descriptor is left open.  Last, what
+ * the door loop writes to the store while another process holds its write
+ * lock: the journal queue and the office's requests (journal.h, requests.h).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,10 +31,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "clock.h"
 #include "door.h"
 #include "door_sim.h"
 #include "err.h"
+#include "journal.h"
+#include "requests.h"
+#include "store.h"
 #include "test_util.h"
 
 /* ---- state machine helpers ---- */
@@ -1330,6 +1337,238 @@ static void test_door__sim_without_control_socket(void **state)
 	door_backend_close(b);
 }
 
+/* a door whose inputs are already active when the backend opens (a fire at start) */
+static void test_door__sim_inputs_active_at_start(void **state)
+{
+	struct fixture *f = *state;
+	struct door_backend_config cfg;
+	struct door_backend *b = NULL;
+	struct door_event ev[4];
+	char err[256] = "";
+	bool level[8] = { false };
+
+	sim_config(f, &cfg);
+	assert_int_equal(setenv("SEUIL_DOOR_SIM_INPUTS", " fire on; contact open,,tamper on ", 1), 0);
+	assert_int_equal(door_backend_open(&cfg, &b, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(door_backend_inputs(b, ev, 4), 4);
+	for (int i = 0; i < 4; i++)
+		level[ev[i].kind] = ev[i].active;
+	assert_true(level[DOOR_IN_FIRE]);
+	assert_true(level[DOOR_IN_CONTACT]);
+	assert_true(level[DOOR_IN_TAMPER]);
+	assert_false(level[DOOR_IN_REX]);
+	door_backend_close(b);
+	/* what does not parse stops the opening, naming the variable, leaving nothing */
+	unlink(f->log);
+	assert_int_equal(setenv("SEUIL_DOOR_SIM_INPUTS", "fire sideways", 1), 0);
+	assert_int_equal(door_backend_open(&cfg, &b, err, sizeof(err)), SEUIL_ERR_INVALID);
+	assert_non_null(strstr(err, "SEUIL_DOOR_SIM_INPUTS"));
+	err[0] = '\0';
+	assert_int_equal(setenv("SEUIL_DOOR_SIM_INPUTS", "state", 1), 0);
+	assert_int_equal(door_backend_open(&cfg, &b, err, sizeof(err)), SEUIL_ERR_INVALID);
+	assert_int_equal(access(f->sock, F_OK), -1);
+	assert_int_equal(access(f->log, F_OK), -1);
+	/* unset: everything starts inactive, as before */
+	assert_int_equal(unsetenv("SEUIL_DOOR_SIM_INPUTS"), 0);
+	assert_int_equal(door_backend_open(&cfg, &b, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(door_backend_inputs(b, ev, 4), 4);
+	for (int i = 0; i < 4; i++)
+		assert_false(ev[i].active);
+	door_backend_close(b);
+}
+
+/* ---- the door loop's writes while another process holds the store ---- */
+
+static struct store *store_in(const struct fixture *f, char *path, size_t cap)
+{
+	struct store *st = NULL;
+	char err[256] = "";
+
+	snprintf(path, cap, "%s/seuil.db", f->dir);
+	if (store_open(path, STORE_CREATE | STORE_MANUAL_CHECKPOINT, &st, err, sizeof(err)) != SEUIL_OK)
+		fail_msg("store: %s", err);
+	return st;
+}
+
+/* another process's write transaction, as seuil-sync's or `seuilctl import`'s */
+static sqlite3 *lock_store(const char *path)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "BEGIN IMMEDIATE; INSERT INTO settings(key, value) VALUES ('x', '1')"
+				      " ON CONFLICT(key) DO UPDATE SET value = '2'",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	return db;
+}
+
+static void unlock_store(sqlite3 *db)
+{
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+struct seen {
+	int n;
+	int64_t seq[16];
+	char kind[16][24], reason[16][32], detail[16][160];
+};
+
+static int see(const struct journal_event *ev, void *ctx)
+{
+	struct seen *s = ctx;
+
+	if (s->n < 16) {
+		s->seq[s->n] = ev->seq;
+		snprintf(s->kind[s->n], 24, "%s", ev->kind);
+		snprintf(s->reason[s->n], 32, "%s", ev->reason);
+		snprintf(s->detail[s->n], 160, "%s", ev->detail);
+	}
+	s->n++;
+	return 0;
+}
+
+static void event(struct journal_event *ev, const char *kind, const char *reason, int64_t at)
+{
+	journal_event_init(ev, kind, at);
+	snprintf(ev->door, sizeof(ev->door), "entree");
+	snprintf(ev->reason, sizeof(ev->reason), "%s", reason);
+}
+
+static void test_door__journal_queue_waits_out_a_lock(void **state)
+{
+	struct fixture *f = *state;
+	struct journal_queue *q = NULL;
+	struct journal_event ev;
+	struct seen seen = { 0 };
+	char path[160], err[256] = "";
+	struct store *st = store_in(f, path, sizeof(path));
+	sqlite3 *other;
+	size_t written = 9;
+	int64_t t0;
+
+	assert_int_equal(journal_queue_new(0, &q), SEUIL_ERR_INVALID);
+	assert_int_equal(journal_queue_new(JOURNAL_QUEUE_MAX + 1, &q), SEUIL_ERR_INVALID);
+	assert_int_equal(journal_queue_new(8, &q), SEUIL_OK);
+	/* free store: written at once, as journal_append() */
+	event(&ev, "decision", "granted", 1000);
+	assert_int_equal(journal_queue_push(q, &ev, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(journal_queue_flush(q, st, 20, &written, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(written, 1);
+	/* locked: nothing written, nothing lost, and the wait is short */
+	other = lock_store(path);
+	event(&ev, "alarm", "fire", 2000);
+	assert_int_equal(journal_queue_push(q, &ev, err, sizeof(err)), SEUIL_OK);
+	event(&ev, "decision", "granted", 3000);
+	assert_int_equal(journal_queue_push(q, &ev, err, sizeof(err)), SEUIL_OK);
+	t0 = clock_mono_ms();
+	assert_int_equal(journal_queue_flush(q, st, 20, &written, err, sizeof(err)), SEUIL_ERR_BUSY);
+	assert_true(clock_mono_ms() - t0 < 500);
+	assert_int_equal(written, 0);
+	assert_int_equal(journal_queue_length(q), 2);
+	/* the store still reads (a WAL snapshot): what was written is there */
+	assert_int_equal(journal_list(st, 0, see, &seen, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(seen.n, 1);
+	event(&ev, "alarm", "tamper", 4000);
+	assert_int_equal(journal_queue_push(q, &ev, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(journal_queue_flush(q, st, 0, &written, err, sizeof(err)), SEUIL_ERR_BUSY);
+	unlock_store(other);
+	/* released: written in order, each its sequence number when written */
+	err[0] = '\0';
+	assert_int_equal(journal_queue_flush(q, st, 20, &written, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(written, 3);
+	assert_int_equal(journal_queue_length(q), 0);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(journal_list(st, 0, see, &seen, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(seen.n, 4);
+	assert_string_equal(seen.reason[1], "fire");
+	assert_string_equal(seen.kind[2], "decision");
+	assert_string_equal(seen.reason[3], "tamper");
+	for (int i = 1; i < 4; i++)
+		assert_true(seen.seq[i] > seen.seq[i - 1]);
+	/* nothing waits: flushing again writes nothing */
+	assert_int_equal(journal_queue_flush(q, st, 20, &written, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(written, 0);
+	journal_queue_free(q);
+	journal_queue_free(NULL);
+	store_free(st);
+}
+
+static void test_door__journal_queue_overflow_is_journaled(void **state)
+{
+	struct fixture *f = *state;
+	struct journal_queue *q = NULL;
+	struct journal_event ev;
+	struct seen seen = { 0 };
+	char path[160], err[256] = "";
+	struct store *st = store_in(f, path, sizeof(path));
+	sqlite3 *other = lock_store(path);
+	size_t written = 0;
+
+	assert_int_equal(journal_queue_new(3, &q), SEUIL_OK);
+	for (int i = 0; i < 5; i++) {
+		err[0] = '\0';
+		event(&ev, "decision", "granted", 1000 + i);
+		assert_int_equal(journal_queue_push(q, &ev, err, sizeof(err)), i < 3 ? SEUIL_OK : SEUIL_ERR_TOO_LARGE);
+		if (i >= 3)
+			assert_non_null(strstr(err, "journal queue full"));
+	}
+	/* the oldest are kept, the newest refused and counted */
+	assert_int_equal(journal_queue_length(q), 3);
+	assert_int_equal(journal_queue_lost(q), 2);
+	assert_int_equal(journal_queue_flush(q, st, 0, &written, err, sizeof(err)), SEUIL_ERR_BUSY);
+	unlock_store(other);
+	assert_int_equal(journal_queue_flush(q, st, 20, &written, err, sizeof(err)), SEUIL_OK);
+	/* the three kept, then one fault where the two lost belonged */
+	assert_int_equal(written, 4);
+	assert_int_equal(journal_queue_lost(q), 0);
+	event(&ev, "alarm", "fire", 2000);
+	assert_int_equal(journal_queue_push(q, &ev, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(journal_queue_flush(q, st, 20, &written, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(journal_list(st, 0, see, &seen, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(seen.n, 5);
+	assert_string_equal(seen.kind[3], "fault");
+	assert_string_equal(seen.reason[3], "journal_overflow");
+	assert_string_equal(seen.detail[3],
+			    "{\"lost\":2,\"first\":\"1970-01-01T00:00:01.003Z\",\"last\":\"1970-01-01T00:00:01.004Z\"}");
+	assert_string_equal(seen.reason[4], "fire");
+	journal_queue_free(q);
+	store_free(st);
+}
+
+/* the door loop settles an office request in one short write, before acting */
+static void test_door__request_settle_never_waits(void **state)
+{
+	struct fixture *f = *state;
+	struct request req;
+	char path[160], err[256] = "";
+	struct store *st = store_in(f, path, sizeof(path));
+	sqlite3 *other;
+	int64_t id = 0, t0;
+
+	assert_int_equal(request_peek(st, "unlock_for", &req, err, sizeof(err)), SEUIL_ERR_NOT_FOUND);
+	assert_int_equal(request_add(st, "unlock_for", "5", 1000, &id, err, sizeof(err)), SEUIL_OK);
+	other = lock_store(path);
+	/* peeking reads a snapshot: fine under the lock */
+	assert_int_equal(request_peek(st, "unlock_for", &req, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(req.id, id);
+	assert_string_equal(req.body, "5");
+	assert_int_equal(req.created_ms, 1000);
+	t0 = clock_mono_ms();
+	assert_int_equal(request_settle(st, id, "done", NULL, 2000, 20, err, sizeof(err)), SEUIL_ERR_BUSY);
+	assert_true(clock_mono_ms() - t0 < 500);
+	unlock_store(other);
+	/* nothing changed: still pending, settled now, then by nobody else */
+	assert_int_equal(request_peek(st, "unlock_for", &req, err, sizeof(err)), SEUIL_OK);
+	err[0] = '\0';
+	assert_int_equal(request_settle(st, id, "expired", "too old", 2000, 20, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(request_settle(st, id, "done", NULL, 2001, 20, err, sizeof(err)), SEUIL_ERR_NOT_FOUND);
+	assert_int_equal(request_peek(st, "unlock_for", &req, err, sizeof(err)), SEUIL_ERR_NOT_FOUND);
+	store_free(st);
+}
+
 /* ---- backend table and the gpiod backend without hardware ---- */
 
 static void test_door__backend_kind(void **state)
@@ -1899,6 +2138,10 @@ int main(void)
 		TF(test_door__sim_safe_writes_relay_off),
 		TF(test_door__sim_socket_path_checks),
 		TF(test_door__sim_without_control_socket),
+		TF(test_door__sim_inputs_active_at_start),
+		TF(test_door__journal_queue_waits_out_a_lock),
+		TF(test_door__journal_queue_overflow_is_journaled),
+		TF(test_door__request_settle_never_waits),
 		T(test_door__backend_kind),
 		T(test_door__gpiod_missing_chip),
 		T(test_door__gpiod_config_refused),

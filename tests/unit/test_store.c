@@ -647,6 +647,40 @@ static void test_store__journal_purge_keeps_three_months(void **state)
 	store_free(st);
 }
 
+/*
+ * the three months are the site's calendar months (Europe/Paris), not UTC's:
+ * 1 March 2027 00:30 in Paris is still 28 February in UTC; three months
+ * before it is 1 December 2026 00:30 Paris (30 November 23:30 UTC), not
+ * 28 November 23:30 UTC.  And across daylight saving: 15 June 12:00 CEST
+ * minus three months is 15 March 12:00 CET (11:00 UTC), not 10:00 UTC.
+ */
+static void test_store__journal_purge_counts_site_months(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = example_store(f->path);
+	struct journal_purge_counts c = { -1, -1, -1 };
+	char err[256] = "";
+	int64_t last;
+
+	append_at(st, "2026-11-30T23:29:59Z");           /* before 1 December 00:30 Paris: goes */
+	append_at(st, "2026-11-29T12:00:00Z");           /* kept by a cut on the UTC calendar */
+	last = append_at(st, "2026-11-30T23:30:01Z");    /* stays */
+	acknowledge(f->path, last);
+	assert_int_equal(journal_purge(st, ms("2027-02-28T23:30:00Z"), ms("2027-02-28T23:30:00Z"), &c, err,
+				       sizeof(err)),
+			 SEUIL_OK);
+	assert_int_equal(c.events, 2);
+	append_at(st, "2027-03-15T10:59:59Z");           /* before 12:00 CET: goes */
+	last = append_at(st, "2027-03-15T11:00:01Z");    /* after: stays */
+	acknowledge(f->path, last);
+	assert_int_equal(journal_purge(st, ms("2027-06-15T10:00:00Z"), ms("2027-06-15T10:00:00Z"), &c, err,
+				       sizeof(err)),
+			 SEUIL_OK);
+	/* November's last, the earlier purge's own event and the March one before 12:00 CET */
+	assert_int_equal(c.events, 3);
+	store_free(st);
+}
+
 /* what the office has not acknowledged is kept, however old (journal.h) */
 static void test_store__journal_purge_keeps_unacknowledged(void **state)
 {
@@ -751,6 +785,7 @@ int main(void)
 		T(test_store__journal_record_appends_event_and_outbox),
 		T(test_store__journal_never_holds_uid),
 		T(test_store__journal_purge_keeps_three_months),
+		T(test_store__journal_purge_counts_site_months),
 		T(test_store__journal_purge_keeps_unacknowledged),
 		T(test_store__journal_purge_without_office),
 		T(test_store__journal_purge_after_a_pull_only),
