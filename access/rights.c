@@ -464,7 +464,7 @@ static int check_visitor(struct store *st, const struct when *w, struct access_d
 static int decide_in_snapshot(struct store *st, const struct access_request *req,
 			      struct access_decision *out, char *err, size_t errlen);
 
-int access_door_check(struct store *st, const char *door, char *err, size_t errlen)
+int access_door_check(struct store *st, const char *door, char *id, size_t len, char *err, size_t errlen)
 {
 	struct access_decision d;
 	bool started = store_read_begin(st);
@@ -473,6 +473,8 @@ int access_door_check(struct store *st, const char *door, char *err, size_t errl
 	if (rc == SEUIL_OK)
 		rc = find_door(st, door, &d, err, errlen);
 	store_read_end(st, started);
+	if (rc == SEUIL_OK && id != NULL && len > 0)
+		snprintf(id, len, "%s", d.door);
 	return rc;
 }
 

@@ -87,9 +87,11 @@ int access_decide(struct store *st, const struct access_request *req, struct acc
 
 /*
  * SEUIL_OK when door (NULL or "" for the first door) is in the directory,
- * else SEUIL_ERR_NOT_FOUND with a message: for checks at start-up.
+ * else SEUIL_ERR_NOT_FOUND with a message: for checks at start-up.  When
+ * id is not NULL it receives the door's id (the first door's when door is
+ * NULL or ""), at most len - 1 bytes.
  */
-int access_door_check(struct store *st, const char *door, char *err, size_t errlen);
+int access_door_check(struct store *st, const char *door, char *id, size_t len, char *err, size_t errlen);
 
 /*
  * The keyed hash (libsodium generichash, key from the store's settings)

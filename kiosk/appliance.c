@@ -124,20 +124,14 @@ static void backend_config(const struct seuil_config *cfg, struct door_backend_c
  */
 static void resolve_door(struct appliance *app)
 {
-	struct access_request req = { .kind = "uid", .identifier = "00000000", .door = NULL };
-	struct access_decision d;
 	char err[256] = "";
 
 	if (app->cfg->door[0] != '\0') {
 		snprintf(app->door_id, sizeof(app->door_id), "%s", app->cfg->door);
 		return;
 	}
-	/* rights.h names the first door only in a decision: one for a made-up
-	 * card (a read snapshot; nothing is written, nothing moves) */
-	req.now_ms = clock_wall_ms();
-	if (access_decide(app->st, &req, &d, err, sizeof(err)) != SEUIL_OK || d.door[0] == '\0')
+	if (access_door_check(app->st, NULL, app->door_id, sizeof(app->door_id), err, sizeof(err)) != SEUIL_OK)
 		return;
-	snprintf(app->door_id, sizeof(app->door_id), "%s", d.door);
 	log_info("door %s: the directory's first ([device] door left empty)", app->door_id);
 }
 
@@ -500,7 +494,7 @@ static int open_parts(struct appliance *app, const char *db_path)
 	n = door_backend_inputs(app->door, seed, 8);
 	for (int i = 0; i < n; i++)
 		door_input(app, seed[i].kind, seed[i].active, 0);
-	if (access_door_check(app->st, app->cfg->door, err, sizeof(err)) != SEUIL_OK) {
+	if (access_door_check(app->st, app->cfg->door, NULL, 0, err, sizeof(err)) != SEUIL_OK) {
 		/* keep running: a sync may bring the door; until then every badge is refused */
 		log_error("%s: every badge will be refused until the directory has this door "
 			  "(check [device] door in the configuration)", err);
