@@ -311,25 +311,38 @@ static int acked_walk(struct store *st, const char *device, int64_t base, int64_
 	return step_done(st, stmt, "recording the acknowledgement", err, errlen);
 }
 
+/* the whole number a query about one device (?1) gives; *found false when no row */
+static int device_int(struct store *st, const char *sql, const char *device, int64_t *out, bool *found, char *err,
+		      size_t errlen)
+{
+	sqlite3_stmt *stmt = store_stmt(st, sql, err, errlen);
+	int rc;
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_text(stmt, 1, device, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	*found = rc == SQLITE_ROW;
+	*out = *found ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_db_error(st, "reading a device", err, errlen);
+	return SEUIL_OK;
+}
+
 /* an empty batch asks what the office holds: answered without a write
  * transaction when nothing moves (every kiosk sends one at each sync) */
 static int acked_read(struct store *st, const char *device, int64_t oldest, int64_t now_ms, int64_t *acked,
 		      bool *answered, char *err, size_t errlen)
 {
 	static const char get[] = "SELECT acked_seq FROM office_devices WHERE id = ?1";
-	sqlite3_stmt *stmt = store_stmt(st, get, err, errlen);
+	bool found;
 	int rc;
 
 	*answered = false;
-	if (stmt == NULL)
-		return SEUIL_ERR_DB;
-	sqlite3_bind_text(stmt, 1, device, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	*acked = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_db_error(st, "reading a device", err, errlen);
-	if (rc == SQLITE_DONE || oldest - 1 > *acked)
+	if ((rc = device_int(st, get, device, acked, &found, err, errlen)) != SEUIL_OK)
+		return rc;
+	if (!found || oldest - 1 > *acked)
 		return SEUIL_OK;
 	*answered = true;
 	return office_device_touch(st, device, now_ms, -1, err, errlen);
@@ -338,16 +351,9 @@ static int acked_read(struct store *st, const char *device, int64_t oldest, int6
 static int newest_stored(struct store *st, const char *device, int64_t *newest)
 {
 	static const char get[] = "SELECT coalesce(max(seq), 0) FROM office_events WHERE device = ?1";
-	sqlite3_stmt *stmt = store_stmt(st, get, NULL, 0);
-	int rc;
+	bool found;
 
-	if (stmt == NULL)
-		return SEUIL_ERR_DB;
-	sqlite3_bind_text(stmt, 1, device, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	*newest = sqlite3_column_int64(stmt, 0);
-	sqlite3_reset(stmt);
-	return rc == SQLITE_ROW ? SEUIL_OK : SEUIL_ERR_DB;
+	return device_int(st, get, device, newest, &found, NULL, 0);
 }
 
 int office_store_events(struct store *st, const char *device, const char *body, size_t len,

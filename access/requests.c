@@ -34,6 +34,15 @@ int request_add(struct store *st, const char *kind, const char *body, int64_t no
 	return SEUIL_OK;
 }
 
+/* a row of (id, kind, body, created_ms) */
+static void read_row(sqlite3_stmt *stmt, struct request *out)
+{
+	out->id = sqlite3_column_int64(stmt, 0);
+	store_column_copy(stmt, 1, out->kind, sizeof(out->kind));
+	store_column_copy(stmt, 2, out->body, sizeof(out->body));
+	out->created_ms = sqlite3_column_int64(stmt, 3);
+}
+
 int request_take(struct store *st, const char *kind, int64_t now_ms, struct request *out, char *err,
 		 size_t errlen)
 {
@@ -53,10 +62,7 @@ int request_take(struct store *st, const char *kind, int64_t now_ms, struct requ
 	sqlite3_bind_int64(stmt, 2, now_ms);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(stmt, 0);
-		store_column_copy(stmt, 1, out->kind, sizeof(out->kind));
-		store_column_copy(stmt, 2, out->body, sizeof(out->body));
-		out->created_ms = sqlite3_column_int64(stmt, 3);
+		read_row(stmt, out);
 		rc = sqlite3_step(stmt); /* finishes the statement so the change commits */
 	}
 	if (rc != SQLITE_DONE) {
@@ -100,10 +106,7 @@ int request_peek(struct store *st, const char *kind, struct request *out, char *
 		sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(stmt, 0);
-		store_column_copy(stmt, 1, out->kind, sizeof(out->kind));
-		store_column_copy(stmt, 2, out->body, sizeof(out->body));
-		out->created_ms = sqlite3_column_int64(stmt, 3);
+		read_row(stmt, out);
 	}
 	sqlite3_reset(stmt);
 	if (rc == SQLITE_ROW)
