@@ -98,7 +98,7 @@ int office_commands_json(struct store *st, const char *device, char **body, size
 				  " WHERE device = ?1 AND acked_ms IS NULL ORDER BY id LIMIT ?2";
 	sqlite3_stmt *stmt = store_stmt(st, sql, err, errlen);
 	json_t *root = json_object(), *list = json_array(), *c;
-	char issued[21], *text = NULL;
+	char second[21], issued[32], *text = NULL;
 	int rc = SQLITE_DONE, bad = root == NULL || list == NULL || json_object_set(root, "commands", list) != 0;
 
 	if (stmt == NULL) {
@@ -110,7 +110,12 @@ int office_commands_json(struct store *st, const char *device, char **body, size
 	sqlite3_bind_int(stmt, 2, OFFICE_COMMANDS_REPLY_MAX);
 	while (!bad && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		int64_t ms = sqlite3_column_int64(stmt, 3);
-		civil_format_instant(ms >= 0 ? ms / 1000 : 0, issued);
+		/* to the millisecond: with the id, what names the command on the kiosk */
+		if (ms < 0)
+			ms = 0;
+		civil_format_instant(ms / 1000, second);
+		second[19] = '\0';
+		snprintf(issued, sizeof(issued), "%s.%03dZ", second, (int)(ms % 1000));
 		c = json_pack("{sIssssss}", "id", (json_int_t)sqlite3_column_int64(stmt, 0), "command",
 			      (const char *)sqlite3_column_text(stmt, 1), "arg",
 			      (const char *)sqlite3_column_text(stmt, 2), "issued", issued);

@@ -91,18 +91,72 @@ int64_t office_directory_cursor(struct store *st)
 	return cursor;
 }
 
-/* the cursor a kiosk sent, or -1 when it asks for (or only deserves) everything */
-static int64_t parse_cursor(const char *text)
+/* the token of change seq into token ("" when the log has no such row); false on a database error */
+static bool token_at(struct store *st, int64_t seq, char token[OFFICE_CURSOR_TOKEN_LEN + 1])
 {
+	static const char sql[] = "SELECT token FROM office_changes WHERE seq = ?1";
+	sqlite3_stmt *stmt = store_stmt(st, sql, NULL, 0);
+	int rc;
+
+	token[0] = '\0';
+	if (stmt == NULL)
+		return false;
+	sqlite3_bind_int64(stmt, 1, seq);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		store_column_copy(stmt, 0, token, OFFICE_CURSOR_TOKEN_LEN + 1);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+/* "SEQ.TOKEN", or "SEQ" alone when the change has no token (an empty log) */
+static void cursor_format(int64_t seq, const char *token, char *buf, size_t len)
+{
+	if (token[0] != '\0')
+		snprintf(buf, len, "%lld.%s", (long long)seq, token);
+	else
+		snprintf(buf, len, "%lld", (long long)seq);
+}
+
+int office_directory_cursor_text(struct store *st, char *buf, size_t len)
+{
+	char token[OFFICE_CURSOR_TOKEN_LEN + 1];
+	int64_t seq = office_directory_cursor(st);
+
+	if (seq < 0 || !token_at(st, seq, token))
+		return SEUIL_ERR_DB;
+	cursor_format(seq, token, buf, len);
+	return SEUIL_OK;
+}
+
+/*
+ * The cursor a kiosk sent: its seq, or -1 when it asks for (or only
+ * deserves) everything; token receives its token, "" for a plain number
+ * (a cursor of version 1: it names no history, so it is answered in full).
+ */
+static int64_t parse_cursor(const char *text, char token[OFFICE_CURSOR_TOKEN_LEN + 1])
+{
+	const char *dot;
 	char *end;
 	long long v;
 
+	token[0] = '\0';
 	if (text == NULL || text[0] < '0' || text[0] > '9')
 		return -1;
 	errno = 0;
 	v = strtoll(text, &end, 10);
-	if (errno != 0 || *end != '\0' || v <= 0)
+	if (errno != 0 || v <= 0)
 		return -1;
+	if (*end == '\0')
+		return v;
+	dot = end;
+	if (*dot != '.' || strlen(dot + 1) != OFFICE_CURSOR_TOKEN_LEN)
+		return -1;
+	for (const char *p = dot + 1; *p != '\0'; p++) {
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return -1;
+	}
+	memcpy(token, dot + 1, OFFICE_CURSOR_TOKEN_LEN + 1);
 	return v;
 }
 
@@ -166,22 +220,52 @@ static int has_site(struct store *st, bool *yes, char *err, size_t errlen)
 	return SEUIL_OK;
 }
 
+/*
+ * Whether the cursor (since, since_token) was issued by this database's
+ * history: the change it names is still logged here with the same token.
+ * A restored backup, a new database or another office logs other tokens
+ * at the same seqs (or none yet): its deltas would skip what the kiosk
+ * missed, so such a cursor gets everything.
+ */
+static int cursor_known(struct store *st, int64_t since, const char *since_token, int64_t cursor,
+			const char *token, bool *known, char *err, size_t errlen)
+{
+	char logged[OFFICE_CURSOR_TOKEN_LEN + 1];
+
+	*known = false;
+	if (since_token[0] == '\0')
+		return SEUIL_OK;
+	if (since == cursor) { /* the hot path: a kiosk up to date */
+		*known = strcmp(token, since_token) == 0;
+		return SEUIL_OK;
+	}
+	if (!token_at(st, since, logged))
+		return store_db_error(st, "reading the change log", err, errlen);
+	*known = logged[0] != '\0' && strcmp(logged, since_token) == 0;
+	return SEUIL_OK;
+}
+
 /* the directory part of the answer, and whether it is full; in one read snapshot */
-static int answer(struct store *st, const char *cursor_text, int64_t *cursor, bool *full, char **dir,
-		  size_t *dirlen, struct delta *d, char *err, size_t errlen)
+static int answer(struct store *st, const char *cursor_text, int64_t *cursor, char *text, size_t textlen,
+		  bool *full, char **dir, size_t *dirlen, struct delta *d, char *err, size_t errlen)
 {
 	struct directory_selection sel;
-	bool started = store_read_begin(st), site = false;
-	int64_t since = parse_cursor(cursor_text), horizon;
+	bool started = store_read_begin(st), site = false, known = false;
+	char since_token[OFFICE_CURSOR_TOKEN_LEN + 1], token[OFFICE_CURSOR_TOKEN_LEN + 1];
+	int64_t since = parse_cursor(cursor_text, since_token), horizon;
 	int rc = SEUIL_OK;
 
 	*cursor = office_directory_cursor(st);
 	horizon = store_setting_int(st, "office_changes_horizon", 0);
-	if (*cursor < 0) {
+	if (*cursor < 0 || !token_at(st, *cursor, token)) {
 		rc = store_db_error(st, "reading the change log", err, errlen);
 		goto out;
 	}
+	cursor_format(*cursor, token, text, textlen);
 	*full = since <= 0 || since > *cursor || since < horizon;
+	if (!*full && (rc = cursor_known(st, since, since_token, *cursor, token, &known, err, errlen)) != SEUIL_OK)
+		goto out;
+	*full = *full || !known;
 	if (*full) {
 		if ((rc = has_site(st, &site, err, errlen)) == SEUIL_OK && !site)
 			rc = err_set(err, errlen, SEUIL_ERR_NOT_FOUND,
@@ -215,7 +299,7 @@ int office_directory_reply(struct store *st, const char *device, const char *cur
 			   char **body, size_t *len, char *err, size_t errlen)
 {
 	struct delta d;
-	char *dir = NULL, *deleted = NULL, *text = NULL;
+	char *dir = NULL, *deleted = NULL, *text = NULL, cursor_out[OFFICE_CURSOR_MAX];
 	size_t dirlen = 0, size;
 	int64_t cursor = 0;
 	bool full = true;
@@ -224,16 +308,17 @@ int office_directory_reply(struct store *st, const char *device, const char *cur
 	memset(&d, 0, sizeof(d));
 	if ((d.deleted = json_object()) == NULL)
 		return err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory");
-	rc = answer(st, cursor_text, &cursor, &full, &dir, &dirlen, &d, err, errlen);
+	rc = answer(st, cursor_text, &cursor, cursor_out, sizeof(cursor_out), &full, &dir, &dirlen, &d, err,
+		    errlen);
 	if (rc == SEUIL_OK && (deleted = json_dumps(d.deleted, JSON_COMPACT)) == NULL)
 		rc = err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory");
 	if (rc == SEUIL_OK) {
-		size = dirlen + strlen(deleted) + 96;
+		size = dirlen + strlen(deleted) + strlen(cursor_out) + 96;
 		if ((text = malloc(size)) == NULL)
 			rc = err_set(err, errlen, SEUIL_ERR_NOMEM, "out of memory");
 		else
-			snprintf(text, size, "{\"cursor\":\"%lld\",\"full\":%s,\"directory\":%s,\"deleted\":%s}",
-				 (long long)cursor, full ? "true" : "false", dir, deleted);
+			snprintf(text, size, "{\"cursor\":\"%s\",\"full\":%s,\"directory\":%s,\"deleted\":%s}",
+				 cursor_out, full ? "true" : "false", dir, deleted);
 	}
 	free(dir);
 	free(deleted);

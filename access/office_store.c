@@ -13,16 +13,22 @@
 #include <stdio.h>
 #include <string.h>
 
-#define OFFICE_SCHEMA_VERSION 1
+#define OFFICE_SCHEMA_VERSION 2
+
+/* a change's token: 64 random bits, drawn by SQLite in the trigger */
+#define TOKEN_SQL "lower(hex(randomblob(8)))"
 
 static const char office_schema[] =
-	/* the change log: one row per change of a directory entry; its seq is the
-	 * cursor.  AUTOINCREMENT: a seq is never reused, even after a purge */
+	/* the change log: one row per change of a directory entry; its seq and
+	 * token are the cursor.  AUTOINCREMENT: a seq is never reused in this
+	 * database, even after a purge; the token tells this history from a
+	 * restored or another database's, whose seqs repeat (office_directory.c) */
 	"CREATE TABLE IF NOT EXISTS office_changes ("
 	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  section TEXT NOT NULL, id TEXT NOT NULL,"
 	"  deleted INTEGER NOT NULL DEFAULT 0," /* the entry itself was deleted (else it or a part changed) */
-	"  at_ms INTEGER NOT NULL);"
+	"  at_ms INTEGER NOT NULL,"
+	"  token TEXT);" /* NULL only in rows of version 1, given one by the migration */
 	"CREATE INDEX IF NOT EXISTS office_changes_at ON office_changes(at_ms);"
 	"CREATE TABLE IF NOT EXISTS office_devices ("
 	"  id TEXT PRIMARY KEY,"
@@ -118,7 +124,7 @@ static int exec(struct store *st, const char *sql, const char *what, char *err, 
 static int create_triggers(struct store *st, const struct change_source *src, char *err, size_t errlen)
 {
 	char sql[2048], changed[512], cond_new[96] = "", cond_old[96] = "", cond_any[160] = "";
-	const char *ins = "INSERT INTO office_changes(section, id, deleted, at_ms) VALUES";
+	const char *ins = "INSERT INTO office_changes(section, id, deleted, at_ms, token) VALUES";
 	int rc;
 
 	changed_clause(src, changed, sizeof(changed));
@@ -128,16 +134,21 @@ static int create_triggers(struct store *st, const struct change_source *src, ch
 		snprintf(cond_any, sizeof(cond_any), "(NEW.%s IS NOT NULL OR OLD.%s IS NOT NULL) AND ",
 			 src->notnull, src->notnull);
 	}
+	/* dropped first: a migration makes them again */
 	snprintf(sql, sizeof(sql),
+		 "DROP TRIGGER IF EXISTS office_log_%s_%s_ins;"
+		 "DROP TRIGGER IF EXISTS office_log_%s_%s_del;"
+		 "DROP TRIGGER IF EXISTS office_log_%s_%s_upd;"
 		 "CREATE TRIGGER office_log_%s_%s_ins AFTER INSERT ON %s%s BEGIN"
-		 " %s ('%s', NEW.%s, 0, " NOW_MS "); END;"
+		 " %s ('%s', NEW.%s, 0, " NOW_MS ", " TOKEN_SQL "); END;"
 		 "CREATE TRIGGER office_log_%s_%s_del AFTER DELETE ON %s%s BEGIN"
-		 " %s ('%s', OLD.%s, %d, " NOW_MS "); END;"
+		 " %s ('%s', OLD.%s, %d, " NOW_MS ", " TOKEN_SQL "); END;"
 		 /* an entry renamed: the new id changed, the old one is gone */
 		 "CREATE TRIGGER office_log_%s_%s_upd AFTER UPDATE OF %s ON %s WHEN %s(%s) BEGIN"
-		 " %s ('%s', NEW.%s, 0, " NOW_MS ");"
-		 " INSERT INTO office_changes(section, id, deleted, at_ms)"
-		 "  SELECT '%s', OLD.%s, %d, " NOW_MS " WHERE OLD.%s IS NOT NEW.%s; END;",
+		 " %s ('%s', NEW.%s, 0, " NOW_MS ", " TOKEN_SQL ");"
+		 " INSERT INTO office_changes(section, id, deleted, at_ms, token)"
+		 "  SELECT '%s', OLD.%s, %d, " NOW_MS ", " TOKEN_SQL " WHERE OLD.%s IS NOT NEW.%s; END;",
+		 src->table, src->section, src->table, src->section, src->table, src->section,
 		 src->table, src->section, src->table, cond_new, ins, src->section, src->id,
 		 src->table, src->section, src->table, cond_old, ins, src->section, src->id, src->entry,
 		 src->table, src->section, src->columns, src->table, cond_any, changed, ins, src->section,
@@ -145,6 +156,20 @@ static int create_triggers(struct store *st, const struct change_source *src, ch
 	rc = exec(st, sql, "creating the change log", err, errlen);
 	return rc;
 }
+
+/*
+ * Version 1 to 2: the change log's rows get a token (old rows a random one
+ * each), the triggers write one; with a log the purge emptied, one row is
+ * logged so that the cursor has a token (the kiosks' plain cursors of
+ * version 1 get a full directory anyway).
+ */
+static const char office_migrate_2[] =
+	"ALTER TABLE office_changes ADD COLUMN token TEXT;"
+	"UPDATE office_changes SET token = " TOKEN_SQL ";"
+	"INSERT INTO office_changes(section, id, deleted, at_ms, token)"
+	" SELECT 'site', '1', 0, CAST(strftime('%s', 'now') AS INTEGER) * 1000, " TOKEN_SQL
+	" WHERE NOT EXISTS (SELECT 1 FROM office_changes)"
+	" AND EXISTS (SELECT 1 FROM settings WHERE key = 'office_changes_horizon');";
 
 static int office_schema_create(struct store *st, char *err, size_t errlen)
 {
@@ -154,15 +179,18 @@ static int office_schema_create(struct store *st, char *err, size_t errlen)
 	if ((rc = store_begin(st, err, errlen)) != SEUIL_OK)
 		return rc;
 	store_setting_get(st, "office_schema_version", "0", version, sizeof(version));
-	if (strcmp(version, "0") != 0) {
+	if (strcmp(version, "0") != 0 && strcmp(version, "1") != 0) {
 		store_rollback(st); /* made already, by this or another process */
 		return SEUIL_OK;
 	}
-	rc = exec(st, office_schema, "creating the office tables", err, errlen);
+	if (strcmp(version, "1") == 0)
+		rc = exec(st, office_migrate_2, "adding tokens to the change log", err, errlen);
+	else
+		rc = exec(st, office_schema, "creating the office tables", err, errlen);
 	for (size_t i = 0; rc == SEUIL_OK && i < sizeof(change_sources) / sizeof(change_sources[0]); i++)
 		rc = create_triggers(st, &change_sources[i], err, errlen);
 	if (rc == SEUIL_OK)
-		rc = store_setting_set(st, "office_schema_version", "1", err, errlen);
+		rc = store_setting_set(st, "office_schema_version", "2", err, errlen);
 	if (rc != SEUIL_OK) {
 		store_rollback(st);
 		return rc;
@@ -177,7 +205,7 @@ int office_store_open(const char *path, unsigned flags, struct store **out, char
 
 	if (rc != SEUIL_OK)
 		return rc;
-	_Static_assert(OFFICE_SCHEMA_VERSION == 1, "add the office's migration steps here");
+	_Static_assert(OFFICE_SCHEMA_VERSION == 2, "add the office's migration steps here");
 	rc = office_schema_create(st, err, errlen);
 	if (rc != SEUIL_OK) {
 		store_free(st);
@@ -289,8 +317,9 @@ int office_store_purge(struct store *st, int64_t now_ms, struct office_purge_cou
 		"INSERT INTO settings(key, value) SELECT 'office_changes_horizon', max(seq)"
 		" FROM office_changes WHERE at_ms < ?1 HAVING max(seq) IS NOT NULL"
 		" ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))";
+	/* the row at the horizon stays: its token keeps the newest cursor answerable */
 	static const char changes[] =
-		"DELETE FROM office_changes WHERE seq <= coalesce((SELECT CAST(value AS INTEGER) FROM settings"
+		"DELETE FROM office_changes WHERE seq < coalesce((SELECT CAST(value AS INTEGER) FROM settings"
 		" WHERE key = 'office_changes_horizon'), 0) AND ?1 IS NOT NULL";
 	/* only what the acknowledgement already covers: the walk of acked_seq starts above it */
 	static const char events[] =

@@ -1,7 +1,10 @@
 /*
  * sync_commands.c - executing the office's commands (GET /v1/commands) on
  * the kiosk, each at most once ever: the command, its journal event and
- * the record that it ran (sync_state "command:ID") are one transaction.
+ * the record that it ran (sync_state "command:ID@ISSUED_MS") are one
+ * transaction.  A command is known by its id and its issued time together:
+ * an office restored from a backup, or a new office database, issues its
+ * ids again, but not at the same millisecond.
  * It moves no door itself: unlock_for becomes a request row that the door
  * process acts on (requests.h).
  */
@@ -111,27 +114,55 @@ static int execute(struct store *st, const struct sync_command *c, int64_t now_m
 	return journal_command(st, c, "refused", now_ms, err, errlen);
 }
 
-/* one command in one transaction; *ran false when it ran before */
+/*
+ * Whether c ran before, and the key that records it: "command:ID@ISSUED_MS",
+ * or "command:ID" when the office gave no readable issued time.  A record
+ * "command:ID" of a kiosk of before the issued times counts for a command
+ * issued before that record was written (the same command, sent again);
+ * one issued after it is another command reusing the id.
+ */
+static int ran_before(struct store *st, const struct sync_command *c, char *key, size_t keylen, bool *ran,
+		      char *err, size_t errlen)
+{
+	char legacy[40], when[24];
+	int rc;
+
+	snprintf(legacy, sizeof(legacy), "command:%" PRId64, c->id);
+	if (c->issued_ms > 0)
+		snprintf(key, keylen, "command:%" PRId64 "@%" PRId64, c->id, c->issued_ms);
+	else
+		snprintf(key, keylen, "%s", legacy);
+	*ran = false;
+	rc = sync_state_get(st, key, when, sizeof(when));
+	if (rc == SEUIL_ERR_NOT_FOUND && c->issued_ms > 0) {
+		rc = sync_state_get(st, legacy, when, sizeof(when));
+		if (rc == SEUIL_OK && c->issued_ms > strtoll(when, NULL, 10))
+			rc = SEUIL_ERR_NOT_FOUND;
+	}
+	if (rc == SEUIL_OK)
+		*ran = true;
+	else if (rc != SEUIL_ERR_NOT_FOUND)
+		return store_db_error(st, "reading executed commands", err, errlen);
+	return SEUIL_OK;
+}
+
+/* one command in one transaction; counted as repeated when it ran before */
 static int run_once(struct store *st, const struct sync_command *c, int64_t now_ms,
 		    struct sync_commands_result *r, char *err, size_t errlen)
 {
-	char key[40], when[24];
+	char key[64], when[24];
 	enum outcome outcome;
-	bool sync_now = false;
+	bool sync_now = false, ran;
 	int rc = store_begin(st, err, errlen);
 
 	if (rc != SEUIL_OK)
 		return rc;
-	snprintf(key, sizeof(key), "command:%" PRId64, c->id);
-	rc = sync_state_get(st, key, when, sizeof(when));
-	if (rc == SEUIL_OK) {
+	if ((rc = ran_before(st, c, key, sizeof(key), &ran, err, errlen)) != SEUIL_OK)
+		goto fail;
+	if (ran) {
 		store_rollback(st); /* nothing written */
 		r->repeated++;
 		return SEUIL_OK;
-	}
-	if (rc != SEUIL_ERR_NOT_FOUND) {
-		rc = store_db_error(st, "reading executed commands", err, errlen);
-		goto fail;
 	}
 	snprintf(when, sizeof(when), "%" PRId64, now_ms);
 	if ((rc = execute(st, c, now_ms, &sync_now, &outcome, err, errlen)) != SEUIL_OK ||

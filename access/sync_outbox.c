@@ -292,16 +292,15 @@ int sync_outbox_ack(struct store *st, int64_t acked_seq, int64_t *stored, char *
 		goto fail;
 	}
 	if (acked_seq > newest) {
-		/* the office holds more of this device than this journal ever wrote:
-		 * an earlier journal's (re-initialised or restored kiosk) */
-		int64_t moved;
-		if ((rc = renumber_locked(st, acked_seq, &moved, err, errlen)) != SEUIL_OK)
-			goto fail;
-		if ((rc = store_commit(st, err, errlen)) != SEUIL_OK)
-			return rc;
-		if (stored != NULL)
-			*stored = acked_seq;
-		return SEUIL_OK;
+		/* an office's mistake, or an earlier journal of this device (a
+		 * re-initialised kiosk): the next batch with events tells, by a 409
+		 * the kiosk renumbers on (sync_outbox_renumber()); nothing moves here */
+		rc = err_set(err, errlen, SEUIL_ERR_NETWORK,
+			     "the office acknowledged sequence %" PRId64 " but the newest event is %" PRId64
+			     ": kept %" PRId64 " (another device's acknowledgement, or an earlier journal of this"
+			     " device?)",
+			     acked_seq, newest, current);
+		goto fail;
 	}
 	/* an office acknowledges less than before only when it lost what it had
 	 * stored (restored from a backup): what the journal still holds after its

@@ -1,14 +1,18 @@
 /*
  * cmd_visitor.c - seuilctl visitor: check a visitor in or out from the
  * command line (the reception desk, tests), and list who is inside.  The
- * touchscreen's check-in goes through the same access/visitors.c.
+ * touchscreen's check-in goes through the same access/visitors.c, and like
+ * the kiosk a check-in wakes seuil-sync through its local socket (best
+ * effort: the next periodic sync carries it otherwise).
  */
 #include "cli.h"
 
 #include "civil.h"
 #include "clock.h"
+#include "config.h"
 #include "err.h"
 #include "store.h"
+#include "sync.h"
 #include "visitors.h"
 
 #include <getopt.h>
@@ -19,12 +23,42 @@
 static const char visitor_usage[] =
 	"usage: seuilctl visitor checkin --name NAME (--host PERSON | --host-tenant TENANT)\n"
 	"                                [--organisation ORG] [--purpose TEXT] [--invite ID] --consent\n"
+	"                                [--config PATH]\n"
 	"       seuilctl visitor checkout ID\n"
 	"       seuilctl visitor list [--all]\n"
 	"checkin records a visitor (the office then tells the host) and prints its id;\n"
-	"--consent says the visitor accepted the privacy notice (required).  list shows\n"
+	"--consent says the visitor accepted the privacy notice (required).  With an\n"
+	"office configured ([sync] url of --config, default " CONFIG_DEFAULT_PATH "),\n"
+	"checkin then wakes seuil-sync ([sync] wake) so that the host is told now.  list shows\n"
 	"the visitors checked in today and not checked out (--all: any day): with the\n"
 	"people badged today, the evacuation list.\n";
+
+/*
+ * Asks seuil-sync for a sync now, as the kiosk does after a check-in
+ * (kiosk/appliance.c appliance_sync_now()): silent when no office is
+ * configured or nothing listens; another failure is one line on stderr, the
+ * check-in stands.
+ */
+static void wake_sync(const char *config_path)
+{
+	struct seuil_config cfg;
+	char err[512] = "";
+	int rc;
+
+	config_defaults(&cfg);
+	rc = config_load(config_path != NULL ? config_path : CONFIG_DEFAULT_PATH, &cfg, err, sizeof(err));
+	if (rc != SEUIL_OK) {
+		if (!(rc == SEUIL_ERR_NOT_FOUND && config_path == NULL))
+			fprintf(stderr, "seuilctl: seuil-sync not woken: %s\n", err);
+		return;
+	}
+	if (cfg.sync_url[0] == '\0' || cfg.sync_wake[0] == '\0')
+		return;
+	err[0] = '\0';
+	rc = sync_wake_poke(cfg.sync_wake, err, sizeof(err));
+	if (rc != SEUIL_OK && rc != SEUIL_ERR_NOT_FOUND)
+		fprintf(stderr, "seuilctl: %s; the next periodic sync will carry the check-in\n", err);
+}
 
 static int print_visitor(const struct visitor *v, void *ctx)
 {
@@ -45,10 +79,11 @@ int cmd_visitor(int argc, char **argv)
 		{ "host-tenant", required_argument, NULL, 't' }, { "organisation", required_argument, NULL, 'o' },
 		{ "purpose", required_argument, NULL, 'u' }, { "invite", required_argument, NULL, 'i' },
 		{ "consent", no_argument, NULL, 'c' },       { "all", no_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
+		{ "config", required_argument, NULL, 'C' },  { NULL, 0, NULL, 0 },
 	};
 	struct visitor_checkin v = { 0 };
 	struct store *st;
+	const char *config_path = NULL;
 	char err[512] = "", *end;
 	int opt, done = -1, rc, all = 0;
 	int64_t id;
@@ -63,6 +98,7 @@ int cmd_visitor(int argc, char **argv)
 		case 'i': v.invite = optarg; break;
 		case 'c': v.consent = true; break;
 		case 'a': all = 1; break;
+		case 'C': config_path = optarg; break;
 		}
 	}
 	if (done >= 0)
@@ -89,5 +125,7 @@ int cmd_visitor(int argc, char **argv)
 		rc = err_set(err, sizeof(err), SEUIL_ERR_INVALID, "visitor: checkin, checkout ID or list (see --help)");
 	}
 	store_free(st);
+	if (rc == SEUIL_OK && strcmp(argv[optind], "checkin") == 0)
+		wake_sync(config_path);
 	return rc == SEUIL_OK ? CLI_OK : cli_fail("%s", err);
 }

@@ -3,9 +3,10 @@
  * appliance's store: host search and today's invitations (hosts.h),
  * check-in and check-out (visitors.h, which journal them and so fill the
  * outbox), today's visitors.  It reads the wall clock for "today" and
- * "now"; it decides nothing the state machine decides, and it does not
- * wake seuil-sync (the kiosk has no [sync] wake path at hand here; the
- * sync's own interval sends the check-in).
+ * "now"; it decides nothing the state machine decides.  After a check-in
+ * it asks for a sync now (appliance_sync_now(): a poke on seuil-sync's
+ * local wake socket, never the network), so that the host is told without
+ * waiting for the sync's interval.
  */
 #include "kiosk_services.h"
 

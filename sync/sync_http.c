@@ -24,6 +24,8 @@ struct sync_http {
 	CURL *curl;
 	struct curl_slist *headers;
 	char *base;   /* the URL without a trailing '/' */
+	bool plain;   /* http:// (tests): no TLS */
+	bool has_cert; /* a client certificate is configured */
 	int (*tick)(void *ctx);
 	void *tick_ctx;
 	char curl_err[CURL_ERROR_SIZE];
@@ -52,7 +54,8 @@ bool sync_http_loopback_host(const char *host)
 	char inner[64];
 	size_t n = strlen(host);
 
-	if (strcasecmp(host, "localhost") == 0 || strcasecmp(host, "localhost.") == 0)
+	/* "localhost." (a fully qualified name) would be looked up, possibly in the DNS: refused */
+	if (strcasecmp(host, "localhost") == 0)
 		return true;
 	if (inet_pton(AF_INET, host, &v4) == 1)
 		return (ntohl(v4.s_addr) >> 24) == 127;
@@ -239,6 +242,8 @@ int sync_http_new(const struct sync_http_options *o, struct sync_http **out, cha
 		h->base[--n] = '\0';
 	h->tick = o->tick;
 	h->tick_ctx = o->tick_ctx;
+	h->plain = plain;
+	h->has_cert = o->cert != NULL && o->cert[0] != '\0';
 	/* "Expect:" drops the 100-continue round trip before a large POST */
 	for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
 		if ((more = curl_slist_append(h->headers, headers[i])) == NULL) {
@@ -276,11 +281,59 @@ void sync_http_reply_release(struct sync_http_reply *reply)
 	reply->len = 0;
 }
 
+/*
+ * Whether a failed https transfer looks like the office refusing this
+ * kiosk's client certificate: 1 when it closed the connection right after
+ * a new handshake (TLS 1.3: the office checks the certificate once the
+ * kiosk has finished its side, then closes: an empty reply, a failed read
+ * or, a POST's body still going, a failed send; an office failing then
+ * looks the same), 2 when a TLS alert names a certificate (TLS 1.2: refused
+ * during the handshake), else 0.
+ */
+static int client_refused(struct sync_http *h, CURLcode rc)
+{
+	static const char *const alerts[] = { "certificate required", "bad certificate", "unknown ca",
+					      "certificate expired", "certificate unknown", "unsupported certificate",
+					      "access denied" };
+	curl_off_t handshake_us = 0;
+
+	/* a POST may still be sending its body when the connection goes: a send error */
+	if (h->plain || (rc != CURLE_GOT_NOTHING && rc != CURLE_RECV_ERROR && rc != CURLE_SEND_ERROR &&
+			 rc != CURLE_SSL_CONNECT_ERROR))
+		return 0;
+	if (rc == CURLE_SSL_CONNECT_ERROR) {
+		for (size_t i = 0; i < sizeof(alerts) / sizeof(alerts[0]); i++) {
+			if (strcasestr(h->curl_err, alerts[i]) != NULL)
+				return 2;
+		}
+	}
+	/* set only when this transfer made its own handshake (not on a reused connection) */
+	if (curl_easy_getinfo(h->curl, CURLINFO_APPCONNECT_TIME_T, &handshake_us) == CURLE_OK && handshake_us > 0)
+		return 1;
+	return 0;
+}
+
 /* what a failed transfer means, for a person */
 static int transfer_error(struct sync_http *h, CURLcode rc, const char *req, char *err, size_t errlen)
 {
 	const char *detail = h->curl_err[0] != '\0' ? h->curl_err : curl_easy_strerror(rc);
+	int refused = client_refused(h, rc);
 
+	if (refused != 0 && !h->has_cert)
+		return err_set(err, errlen, refused == 2 ? SEUIL_ERR_DENIED : SEUIL_ERR_NETWORK,
+			       "%s: the office closed the connection: it wants a client certificate and [sync]"
+			       " cert/key are empty (one made by the site CA for this kiosk) (%s)",
+			       req, detail);
+	if (refused == 2)
+		return err_set(err, errlen, SEUIL_ERR_DENIED,
+			       "%s: the office refused this kiosk's certificate ([sync] cert/key: made by the site CA?"
+			       " expired?) (%s)",
+			       req, detail);
+	if (refused == 1)
+		return err_set(err, errlen, SEUIL_ERR_NETWORK,
+			       "%s: the office closed the connection after the TLS handshake: if it refused this"
+			       " kiosk's certificate, [sync] cert/key must be made by the site CA and not expired (%s)",
+			       req, detail);
 	switch (rc) {
 	case CURLE_OPERATION_TIMEDOUT:
 		return err_set(err, errlen, SEUIL_ERR_TIMEOUT, "%s: timed out: %s", req, detail);

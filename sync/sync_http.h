@@ -90,7 +90,10 @@ struct sync_body {
 	bool too_large;
 };
 size_t sync_body_write(char *data, size_t size, size_t n, void *body);
-/* 127.0.0.0/8, ::1 (written [::1] in a URL) or localhost, which libcurl resolves itself */
+/*
+ * 127.0.0.0/8, ::1 (written [::1] in a URL) or localhost, which libcurl
+ * resolves itself; not "localhost." (trailing dot), a name it looks up.
+ */
 bool sync_http_loopback_host(const char *host);
 
 #endif

@@ -32,11 +32,14 @@ struct step {
 	const char *device;
 	char *err;
 	size_t errlen;
+	bool answer_refused; /* the office answered the push; the kiosk refused what it said */
 };
 
 /* a failed request: what the report keeps of it */
 static int failed(struct step *s, const char *step, const struct sync_http_reply *reply, int rc)
 {
+	if (s->r->failed_step[0] != '\0')
+		return rc; /* the first failure is the one the report tells */
 	snprintf(s->r->failed_step, sizeof(s->r->failed_step), "%s", step);
 	if (reply != NULL) {
 		s->r->http_status = reply->status;
@@ -88,6 +91,7 @@ static int push(struct step *s)
 				rc = sync_outbox_ack(s->st, acked, &s->r->acked_seq, s->err, s->errlen);
 		}
 		if (rc != SEUIL_OK) {
+			s->answer_refused = reply.status == 200 || reply.status == 409;
 			rc = failed(s, "push", &reply, rc);
 			sync_http_reply_release(&reply);
 			return rc;
@@ -245,7 +249,7 @@ int sync_once(const struct seuil_config *cfg, struct store *st, const struct syn
 		.tick_ctx = run != NULL ? run->tick_ctx : NULL,
 	};
 	char device[64];
-	struct step s = { cfg, st, NULL, report, device, err, errlen };
+	struct step s = { cfg, st, NULL, report, device, err, errlen, false };
 	int rc;
 
 	memset(report, 0, sizeof(*report));
@@ -263,8 +267,16 @@ int sync_once(const struct seuil_config *cfg, struct store *st, const struct syn
 	if ((rc = sync_http_new(&o, &s.http, err, errlen)) != SEUIL_OK) {
 		snprintf(report->failed_step, sizeof(report->failed_step), "setup");
 	} else {
-		if ((rc = push(&s)) == SEUIL_OK && (rc = pull(&s)) == SEUIL_OK)
-			rc = commands(&s);
+		/* an office that answers but whose acknowledgement the kiosk refuses
+		 * still brings the directory and the commands: a revoked badge must
+		 * not wait on the outbox; the push's error is the sync's */
+		if ((rc = push(&s)) == SEUIL_OK || s.answer_refused) {
+			int next = pull(&s);
+			if (next == SEUIL_OK)
+				next = commands(&s);
+			if (rc == SEUIL_OK)
+				rc = next;
+		}
 		sync_http_free(s.http);
 	}
 	calendars(cfg, st, run, report);

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define PEM_MAX (64u << 10)
 #define DEVICE_MAX 64
@@ -53,7 +54,11 @@ struct office_server {
 /* per TLS connection: the device its certificate names, checked once */
 struct peer {
 	int verified; /* 0 not yet, 1 trusted, -1 refused */
+	bool requested; /* a request arrived: the handshake went through */
+	bool hello;          /* a TLS ClientHello arrived */
+	bool refusal_logged; /* verify_client() said why it refused */
 	char device[DEVICE_MAX];
+	char addr[INET6_ADDRSTRLEN + 8]; /* the client's address, for the log */
 };
 
 /* per request: the body as it arrives */
@@ -71,6 +76,7 @@ struct answer {
 	const char *error;
 	char message[256];
 	int retry_after;
+	const char *allow; /* the Allow header of a 405 */
 };
 
 /* ---- the store handles ------------------------------------------------ */
@@ -168,6 +174,8 @@ static enum MHD_Result send_answer(struct MHD_Connection *c, struct answer *a)
 		return MHD_NO;
 	}
 	a->body = NULL; /* the response owns it */
+	if (a->allow != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, a->allow);
 	return queue(c, a->status, r, a->retry_after);
 }
 
@@ -220,7 +228,28 @@ static bool device_id_ok(const char *id)
 	return true;
 }
 
-/* the device of a TLS connection: a trusted client certificate's common name */
+/* whether crt names TLS client authentication among its extended key usages */
+static bool has_client_auth(gnutls_x509_crt_t crt)
+{
+	char oid[128];
+
+	for (unsigned i = 0;; i++) {
+		size_t size = sizeof(oid);
+		int rc = gnutls_x509_crt_get_key_purpose_oid(crt, i, oid, &size, NULL);
+		if (rc == GNUTLS_E_SHORT_MEMORY_BUFFER)
+			continue; /* not the one sought, whatever it is */
+		if (rc != GNUTLS_E_SUCCESS)
+			return false; /* the end of the list, or no such extension */
+		if (strcmp(oid, GNUTLS_KP_TLS_WWW_CLIENT) == 0)
+			return true;
+	}
+}
+
+/*
+ * The device of a TLS connection: a client certificate that the site CA
+ * signed, made for TLS clients (extended key usage clientAuth), whose
+ * common name is a device id.
+ */
 static int peer_device(struct MHD_Connection *c, char device[DEVICE_MAX], const char **why)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
@@ -229,6 +258,7 @@ static int peer_device(struct MHD_Connection *c, char device[DEVICE_MAX], const 
 	gnutls_x509_crt_t crt;
 	unsigned status = 0, n = 0;
 	size_t size = DEVICE_MAX;
+	bool client_auth;
 	int rc;
 
 	if (ci == NULL || ci->tls_session == NULL) {
@@ -250,9 +280,15 @@ static int peer_device(struct MHD_Connection *c, char device[DEVICE_MAX], const 
 		return -1;
 	}
 	rc = gnutls_x509_crt_import(crt, &chain[0], GNUTLS_X509_FMT_DER);
+	client_auth = rc == GNUTLS_E_SUCCESS && has_client_auth(crt);
 	if (rc == GNUTLS_E_SUCCESS)
 		rc = gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, device, &size);
 	gnutls_x509_crt_deinit(crt);
+	if (rc == GNUTLS_E_SUCCESS && !client_auth) {
+		/* the office's own certificate, say: the site CA made it, but not for a kiosk */
+		*why = "the client certificate is not a device's (no clientAuth extended key usage)";
+		return -1;
+	}
 	if (rc != GNUTLS_E_SUCCESS || strlen(device) != size || !device_id_ok(device)) {
 		*why = "the client certificate's common name is not a device id";
 		return -1;
@@ -274,26 +310,18 @@ static void insecure_device(struct MHD_Connection *c, const struct request *rq, 
 	json_decref(body);
 }
 
-/* asks GnuTLS to refuse, during the handshake, a client without a certificate the site CA signed */
-static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
-			  enum MHD_ConnectionNotificationCode code)
+/* the client's address as text ("?" when unknown) */
+static void client_address(struct MHD_Connection *c, char *buf, size_t len)
 {
-	struct office_server *srv = cls;
-	const union MHD_ConnectionInfo *ci;
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+	char host[INET6_ADDRSTRLEN] = "?";
 
-	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
-		free(*socket_context);
-		*socket_context = NULL;
-		return;
-	}
-	*socket_context = calloc(1, sizeof(struct peer));
-	if (srv->opt.insecure_http)
-		return;
-	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
-	if (ci != NULL && ci->tls_session != NULL) {
-		gnutls_certificate_server_set_request((gnutls_session_t)ci->tls_session, GNUTLS_CERT_REQUIRE);
-		gnutls_session_set_verify_cert((gnutls_session_t)ci->tls_session, NULL, 0);
-	}
+	if (sa != NULL && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, host, sizeof(host));
+	else if (sa != NULL && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, host, sizeof(host));
+	snprintf(buf, len, "%s", host);
 }
 
 static struct peer *connection_peer(struct MHD_Connection *c)
@@ -301,6 +329,115 @@ static struct peer *connection_peer(struct MHD_Connection *c)
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
 	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/*
+ * GnuTLS's check of a client certificate during the handshake (what
+ * gnutls_session_set_verify_cert() does), which also logs a refusal at
+ * warning level with the client's address and the reason: libmicrohttpd
+ * logs a failed handshake at debug level, without either.
+ */
+static int verify_client(gnutls_session_t session)
+{
+	struct MHD_Connection *c = gnutls_session_get_ptr(session);
+	struct peer *peer = c != NULL ? connection_peer(c) : NULL;
+	gnutls_datum_t text = { NULL, 0 };
+	unsigned status = 0;
+	int rc = gnutls_certificate_verify_peers2(session, &status);
+
+	if (rc == GNUTLS_E_SUCCESS && status == 0)
+		return 0;
+	if (peer == NULL)
+		return -1;
+	if (rc == GNUTLS_E_NO_CERTIFICATE_FOUND)
+		log_warn("%s: TLS handshake refused: no client certificate", peer->addr);
+	else if (rc != GNUTLS_E_SUCCESS)
+		log_warn("%s: TLS handshake refused: client certificate: %s", peer->addr, gnutls_strerror(rc));
+	else if (gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &text, 0) == GNUTLS_E_SUCCESS) {
+		size_t len = strlen((const char *)text.data);
+		while (len > 0 && text.data[len - 1] == ' ')
+			text.data[--len] = '\0';
+		log_warn("%s: TLS handshake refused: client certificate: %s", peer->addr, (const char *)text.data);
+		gnutls_free(text.data);
+	} else {
+		log_warn("%s: TLS handshake refused: client certificate not trusted", peer->addr);
+	}
+	peer->refusal_logged = true;
+	return -1;
+}
+
+/*
+ * A connection closed before any request, whose refusal verify_client()
+ * did not log (GnuTLS refuses a handshake without a client certificate
+ * before asking it): a warning with the client's address.  A client that
+ * connected and left without a word is not worth one.
+ */
+static void log_refused_handshake(struct MHD_Connection *c, const struct peer *peer)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	gnutls_session_t session;
+	unsigned n = 0;
+
+	if (peer->refusal_logged || ci == NULL || ci->tls_session == NULL)
+		return;
+	session = (gnutls_session_t)ci->tls_session;
+	if (!peer->hello) {
+		log_debug("%s: connection closed before a TLS handshake", peer->addr);
+		return;
+	}
+	if (gnutls_certificate_get_peers(session, &n) == NULL || n == 0)
+		log_warn("%s: TLS handshake refused: no client certificate", peer->addr);
+	else
+		log_warn("%s: TLS handshake failed", peer->addr);
+}
+
+/* a ClientHello arrived: the client speaks TLS */
+static int hello_seen(gnutls_session_t session, unsigned htype, unsigned when, unsigned incoming,
+		      const gnutls_datum_t *msg)
+{
+	struct MHD_Connection *c = gnutls_session_get_ptr(session);
+	struct peer *peer = c != NULL ? connection_peer(c) : NULL;
+
+	(void)htype, (void)when, (void)incoming, (void)msg;
+	if (peer != NULL)
+		peer->hello = true;
+	return 0;
+}
+
+/* asks GnuTLS to refuse, during the handshake, a client without a certificate the site CA signed */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct office_server *srv = cls;
+	const union MHD_ConnectionInfo *ci;
+	struct peer *peer;
+
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		peer = *socket_context;
+		if (peer != NULL && !peer->requested && !srv->opt.insecure_http)
+			log_refused_handshake(c, peer);
+		free(peer);
+		*socket_context = NULL;
+		return;
+	}
+	*socket_context = peer = calloc(1, sizeof(struct peer));
+	if (peer != NULL)
+		client_address(c, peer->addr, sizeof(peer->addr));
+	if (srv->opt.insecure_http)
+		return;
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (ci != NULL && ci->tls_session != NULL) {
+		gnutls_session_t session = (gnutls_session_t)ci->tls_session;
+		gnutls_certificate_server_set_request(session, GNUTLS_CERT_REQUIRE);
+		/* libmicrohttpd keeps its connection as the session's pointer: then the
+		 * check can say whom it refused; else GnuTLS checks alone, as quietly */
+		if (gnutls_session_get_ptr(session) == (void *)c) {
+			gnutls_session_set_verify_function(session, verify_client);
+			gnutls_handshake_set_hook_function(session, GNUTLS_HANDSHAKE_CLIENT_HELLO, GNUTLS_HOOK_POST,
+							   hello_seen);
+		} else
+			gnutls_session_set_verify_cert(session, NULL, 0);
+	}
 }
 
 /* ---- the endpoints ----------------------------------------------------- */
@@ -381,18 +518,32 @@ static const struct route {
 	{ "/v1/commands/ack", MHD_HTTP_METHOD_POST, true },
 };
 
-/* the route of url and method; *known says whether the path exists with another method */
-static int route_of(const char *url, const char *method, bool *known)
+/*
+ * The route of url and method; *allow says which method the path takes
+ * when it exists (NULL when it does not): with another method, a 405.
+ */
+static int route_of(const char *url, const char *method, const char **allow)
 {
-	*known = false;
+	*allow = NULL;
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		if (strcmp(url, routes[i].path) != 0)
 			continue;
-		*known = true;
+		*allow = routes[i].method; /* one method per path */
 		if (strcmp(method, routes[i].method) == 0)
 			return (int)i;
 	}
 	return -1;
+}
+
+/* a request body's Content-Type is JSON: "application/json", parameters allowed */
+static bool json_content_type(struct MHD_Connection *c)
+{
+	const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	size_t n = strlen("application/json");
+
+	if (type == NULL || strncasecmp(type, "application/json", n) != 0)
+		return false;
+	return type[n] == '\0' || type[n] == ';' || type[n] == ' ' || type[n] == '\t';
 }
 
 static void dispatch(struct office_server *srv, int route, struct MHD_Connection *c, const struct request *rq,
@@ -439,16 +590,23 @@ static enum MHD_Result answer_request(struct office_server *srv, struct MHD_Conn
 				      const char *method, struct request *rq, const char *device)
 {
 	struct answer a = { 0 };
-	bool known;
-	int route = route_of(url, method, &known);
+	const char *allow;
+	int route = route_of(url, method, &allow);
 	bool fault = !rq->too_large && fault_due(srv, url, route);
+	char message[96];
 	enum MHD_Result ret;
 
-	if (route < 0) {
-		fail_with(&a, known ? MHD_HTTP_METHOD_NOT_ALLOWED : MHD_HTTP_NOT_FOUND,
-			  known ? "method not allowed here" : "no such endpoint", 0);
+	if (route < 0 && allow != NULL) {
+		snprintf(message, sizeof(message), "%s takes %s only", url, allow);
+		fail_with(&a, MHD_HTTP_METHOD_NOT_ALLOWED, message, 0);
+		a.allow = allow;
+	} else if (route < 0) {
+		fail_with(&a, MHD_HTTP_NOT_FOUND, "no such endpoint", 0);
 	} else if (rq->too_large) {
 		fail_with(&a, MHD_HTTP_CONTENT_TOO_LARGE, "request body larger than 8 MiB", 0);
+	} else if (routes[route].body && !json_content_type(c)) {
+		fail_with(&a, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "the request body must be JSON (Content-Type: application/json)",
+			  0);
 	} else if (fault && srv->opt.fault != OFFICE_FAULT_TRUNCATED_JSON &&
 		   srv->opt.fault != OFFICE_FAULT_CLOSE_MID_BATCH) {
 		unsigned status = MHD_HTTP_OK;
@@ -488,6 +646,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_NO;
 		rq->started_ms = clock_mono_ms();
 		*con_cls = rq;
+		if (peer != NULL)
+			peer->requested = true;
 		if (!srv->opt.insecure_http && (peer == NULL || peer->verified == 0)) {
 			int ok = peer_device(c, device, &why) == 0;
 			if (peer != NULL) {
@@ -495,7 +655,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				snprintf(peer->device, sizeof(peer->device), "%s", device);
 			}
 			if (!ok)
-				log_warn("%s %s refused: %s", method, url, why);
+				log_warn("%s: %s %s refused: %s", peer != NULL ? peer->addr : "?", method, url, why);
 		}
 		if (!srv->opt.insecure_http && (peer == NULL || peer->verified != 1)) {
 			rq->answered = true;

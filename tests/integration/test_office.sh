@@ -266,19 +266,45 @@ call GET /v1/nowhere
 status_is "an unknown endpoint: 404" 404
 call GET /v1/events
 status_is "a known endpoint with another method: 405" 405
+json_is "405: the error says which method" '"POST" in j["error"]'
+check "405: with an Allow header" sh -c "curl -sS -D - -o /dev/null --cacert '$certs/site-ca.pem' --cert '$certs/entree-1.pem' --key '$certs/entree-1.key' https://127.0.0.1:$port/v1/events | grep -qi '^Allow: POST'"
+check "405 on a GET path: Allow: GET" sh -c "curl -sS -D - -o /dev/null -X POST -H 'Content-Type: application/json' --data '{}' --cacert '$certs/site-ca.pem' --cert '$certs/entree-1.pem' --key '$certs/entree-1.key' https://127.0.0.1:$port/v1/directory | grep -qi '^Allow: GET'"
+n_before=$(count_events)
+for type in "text/plain" "application/x-www-form-urlencoded" "application/jsonp"; do
+	status=$(curl -sS --max-time 20 -o "$tmp/body" -w '%{http_code}' --cacert "$certs/site-ca.pem" --cert "$certs/entree-1.pem" \
+		--key "$certs/entree-1.key" -H "Content-Type: $type" --data-binary "@$tmp/batch.json" "https://127.0.0.1:$port/v1/events" 2>"$tmp/curl.err")
+	status_is "a POST body of Content-Type $type: 415" 415
+	json_is "415: the error names application/json" '"application/json" in j["error"]'
+done
+status=$(curl -sS --max-time 20 -o "$tmp/body" -w '%{http_code}' --cacert "$certs/site-ca.pem" --cert "$certs/entree-1.pem" \
+	--key "$certs/entree-1.key" -H "Content-Type: application/json; charset=utf-8" --data-binary "@$tmp/batch.json" "https://127.0.0.1:$port/v1/events" 2>"$tmp/curl.err")
+status_is "application/json; charset=utf-8 is JSON: 200" 200
+check "a refused Content-Type stores nothing" test "$(count_events)" -eq "$n_before"
+# the office's own certificate: the site CA made it, but for a server (EKU serverAuth only)
+call GET /v1/commands "" server
+status_is "the office's server certificate is no device: 403" 403
+json_is "403: the error says clientAuth" '"clientAuth" in j["error"]'
+has "and the office logs it with the address" "$tmp/main.err" "127.0.0.1: GET /v1/commands refused: .*clientAuth"
 
-# refused clients
+# refused clients: each refused handshake logged as a warning, with the client's address and why
+logged() { # description, pattern: waits a little for the server's line
+	for _ in $(seq 30); do grep -q -- "$2" "$tmp/main.err" && { ok "$1"; return; }; sleep 0.1; done
+	not_ok "$1"; show "$tmp/main.err"
+}
 curl -sS --max-time 10 -o /dev/null --cacert "$certs/site-ca.pem" "https://127.0.0.1:$port/v1/commands" 2>/dev/null
 rc=$?
 if [ "$rc" -ne 0 ]; then ok "a client without a certificate is refused (curl exit $rc)"; else not_ok "a client without a certificate is refused"; fi
+logged "logged: warning, address, no client certificate" "warning: 127.0.0.1: TLS handshake refused: no client certificate"
 curl -sS --max-time 10 -o /dev/null --cacert "$certs/site-ca.pem" --cert "$tmp/other/entree-1.pem" \
 	--key "$tmp/other/entree-1.key" "https://127.0.0.1:$port/v1/commands" 2>/dev/null
 rc=$?
 if [ "$rc" -ne 0 ]; then ok "a certificate from another CA is refused (curl exit $rc)"; else not_ok "a certificate from another CA is refused"; fi
+logged "logged: warning, address, issuer unknown" "warning: 127.0.0.1: TLS handshake refused: client certificate: .*issuer is unknown"
 curl -sS --max-time 10 -o /dev/null --cacert "$certs/site-ca.pem" --cert "$certs/perime.pem" \
 	--key "$certs/perime.key" "https://127.0.0.1:$port/v1/commands" 2>/dev/null
 rc=$?
 if [ "$rc" -ne 0 ]; then ok "an expired certificate is refused (curl exit $rc)"; else not_ok "an expired certificate is refused"; fi
+logged "logged: warning, address, expired" "warning: 127.0.0.1: TLS handshake refused: client certificate: .*expired"
 curl -sS --max-time 10 -o /dev/null "http://127.0.0.1:$port/v1/commands" 2>/dev/null
 rc=$?
 status=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v1/commands" 2>/dev/null)
@@ -353,7 +379,7 @@ start_server plain --insecure-loopback-http
 if grep -q "^listening on http://127.0.0.1:" "$tmp/plain.out"; then ok "--insecure-loopback-http says http://127.0.0.1"; else not_ok "--insecure-loopback-http says http://127.0.0.1"; fi
 status=$(curl -sS --max-time 10 -o "$tmp/body" -w '%{http_code}' "http://127.0.0.1:$port/v1/commands?device=entree-1" 2>/dev/null)
 status_is "plain HTTP answers on loopback" 200
-status=$(curl -sS --max-time 10 -o "$tmp/body" -w '%{http_code}' --data-binary "@$tmp/batch.json" "http://127.0.0.1:$port/v1/events" 2>/dev/null)
+status=$(curl -sS --max-time 10 -o "$tmp/body" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "@$tmp/batch.json" "http://127.0.0.1:$port/v1/events" 2>/dev/null)
 json_is "the device is the body's" 'j == {"acked_seq": 4}'
 stop_server plain INT
 

@@ -65,14 +65,15 @@ start_office() {
 	wait_port "$port"
 }
 stop_office() { kill "$office_pid" 2>/dev/null; wait "$office_pid" 2>/dev/null; office_pid=; }
-kiosk_conf() { # name, then url, then extra lines
-	local name=$1 url=$2
+kiosk_conf() { # name, then url, then extra lines ("ca = ...", "cert = ..." and "key = ..." replace the site's)
+	local name=$1 url=$2 l
 	shift 2
 	{
 		echo "[device]"; echo "id = kiosk-1"
 		echo "[sync]"; echo "url = $url"
-		echo "ca = $tmp/site/site-ca.pem"
-		echo "cert = $tmp/site/kiosk-1.pem"; echo "key = $tmp/site/kiosk-1.key"
+		case " $* " in *" ca ="*) ;; *) echo "ca = $tmp/site/site-ca.pem" ;; esac
+		case " $* " in *" cert ="*) ;; *) echo "cert = $tmp/site/kiosk-1.pem" ;; esac
+		case " $* " in *" key ="*) ;; *) echo "key = $tmp/site/kiosk-1.key" ;; esac
 		echo "connect_timeout_s = 3"; echo "transfer_timeout_s = 6"
 		for l in "$@"; do echo "$l"; done
 	} >"$tmp/$name.conf"
@@ -126,18 +127,50 @@ what="lockdown off, executed once"; expect test "$("$ctl" --db "$tmp/kiosk.db" e
 sync_with kiosk
 what="unlock_for becomes a request for the door"; expect grep -q '"kind":"command"' <("$ctl" --db "$tmp/kiosk.db" events)
 
-# --- TLS refusals: nothing changes ----------------------------------------------------
+# --- TLS refusals: nothing changes, and the kiosk says why ------------------------------
 fp=$(fingerprint)
+refused() { # description, config, pattern the reason must match
+	local rc
+	sync_with "$2"
+	rc=$?
+	what="$1: refused (exit 2)"; expect test "$rc" = 2
+	what="$1: the reason says so"; expect grep -qi -- "$3" "$tmp/sync.out"
+	[ -n "${SHOW_REASONS:-}" ] && sed 's/^/#   /' "$tmp/sync.out"
+}
 kiosk_conf stranger "https://localhost:$port" "ca = $tmp/other/site-ca.pem"
-what="an office certificate from an unknown CA is refused"; expect test "$(sync_with stranger; echo $?)" = 2
-kiosk_conf wronghost "https://127.0.0.2:$port"
-what="a wrong host name is refused"; expect test "$(sync_with wronghost; echo $?)" = 2
+refused "an office certificate from an unknown CA" stranger "certificate is refused (\[sync\] ca"
 kiosk_conf pin "https://localhost:$port" "pin = sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
-what="a wrong pin is refused"; expect test "$(sync_with pin; echo $?)" = 2
-kiosk_conf nocert "https://localhost:$port" "cert = $tmp/none.pem" "key = $tmp/none.key"
-what="no client certificate: refused"; expect test "$(sync_with nocert; echo $?)" = 2
+refused "a wrong pin" pin "does not match \[sync\] pin"
+# a real handshake without a client certificate: [sync] cert and key empty
+kiosk_conf nocert "https://localhost:$port" "cert =" "key ="
+refused "no client certificate" nocert "office closed the connection.*\[sync\] cert/key are empty"
 kiosk_conf foreigncert "https://localhost:$port" "cert = $tmp/other/kiosk-1.pem" "key = $tmp/other/kiosk-1.key"
-what="a client certificate from another CA: refused"; expect test "$(sync_with foreigncert; echo $?)" = 2
+refused "a client certificate from another CA" foreigncert "\[sync\] cert/key must be made by the site CA and not expired"
+what="the office logs the refused handshakes as warnings, with the address"
+expect grep -q "warning: 127.0.0.1: TLS handshake refused: client certificate: .*issuer is unknown" "$tmp/office.log"
+what="and the one without a certificate"
+expect grep -q "warning: 127.0.0.1: TLS handshake refused: no client certificate" "$tmp/office.log"
+# an expired client certificate (same CA)
+cp -r "$tmp/site" "$tmp/expired-kiosk"
+sh "$top/dist/make-site-certs" "$tmp/expired-kiosk" --device kiosk-1 --expired >/dev/null 2>&1
+kiosk_conf expiredcert "https://localhost:$port" "cert = $tmp/expired-kiosk/kiosk-1.pem" "key = $tmp/expired-kiosk/kiosk-1.key"
+refused "an expired client certificate" expiredcert "not expired"
+what="the office logs it as expired"; expect grep -q "TLS handshake refused: client certificate: .*expired" "$tmp/office.log"
+# the office's own certificate is no device (extended key usage serverAuth only)
+kiosk_conf servercert "https://localhost:$port" "cert = $tmp/site/server.pem" "key = $tmp/site/server.key"
+refused "the office's server certificate as a kiosk's" servercert "HTTP 403: .*clientAuth"
+# an office certificate the site CA made for another name: a real host name check
+mkdir -p "$tmp/othername"
+cp "$tmp/site/site-ca.pem" "$tmp/site/site-ca.key" "$tmp/othername/"
+sh "$top/dist/make-site-certs" "$tmp/othername" --server-name office.example >/dev/null 2>&1
+sed "s|$tmp/site/server|$tmp/othername/server|" "$tmp/office.conf" >"$tmp/office-othername.conf"
+stop_office
+"$office" --config "$tmp/office-othername.conf" serve >>"$tmp/office.out" 2>>"$tmp/office.log" &
+office_pid=$!
+wait_port "$port"
+what="the office for another name answers with the site CA (openssl agrees it chains)"
+expect openssl verify -CAfile "$tmp/site/site-ca.pem" "$tmp/othername/server.pem"
+refused "a wrong host name (office.example reached as localhost)" kiosk "host name.*localhost"
 # an office whose certificate has expired (same CA)
 cp -r "$tmp/site" "$tmp/expired"
 sh "$top/dist/make-site-certs" "$tmp/expired" --server-name localhost --server-ip 127.0.0.1 --expired >/dev/null 2>&1
@@ -146,12 +179,11 @@ stop_office
 "$office" --config "$tmp/office-expired.conf" serve >>"$tmp/office.out" 2>>"$tmp/office.log" &
 office_pid=$!
 wait_port "$port"
-what="an expired office certificate is refused"; expect test "$(sync_with kiosk; echo $?)" = 2
-what="and the reason says so"; expect grep -qi "expire" "$tmp/sync.out"
+refused "an expired office certificate" kiosk "expire"
 stop_office
 start_office
 kiosk_conf plain "http://127.0.0.1:$port"
-what="plain HTTP is refused"; expect test "$(sync_with plain; echo $?)" = 2
+refused "plain HTTP" plain "https:// only"
 what="the directory is unchanged by the refused syncs"; expect test "$(fingerprint)" = "$fp"
 
 # --- hostile replies: nothing changes, the kiosk still decides --------------------------
@@ -246,6 +278,96 @@ sync_with kiosk
 newest=$(sqlite3 "$kdb" 'SELECT max(seq) FROM events')
 what="a restore older than the kiosk's retention: acknowledged up to the newest ($newest)"; expect test "$(sqlite3 "$kdb" "SELECT value FROM sync_state WHERE key = 'acked_seq'")" = "$newest"
 what="and the office logs what it will never receive"; expect grep -q "gone from the device" "$tmp/office.log"
+
+# --- the office restored: its directory history and command ids start again ------------------
+# (docs/office-api.md: a cursor the office's database did not issue gets a full directory; a
+# command is known by its id and its issued time)
+office_seq() { sqlite3 "$tmp/office.db" "SELECT coalesce(max(seq), 0) FROM office_changes"; }
+kiosk_cursor() { sqlite3 "$kdb" "SELECT value FROM sync_state WHERE key = 'cursor'"; }
+closure() { # DATE: one change at the office
+	printf '{"closures": [{"date": "%s", "name": "Fermeture"}]}' "$1" >"$tmp/closure.json"
+	"$office" --config "$tmp/office.conf" import "$tmp/closure.json" >/dev/null
+}
+granted_sacha() { "$ctl" --db "$kdb" decide --uid 04DEADBEEF0042 --at 2026-11-27T09:00; }
+"$ctl" --db "$kdb" lockdown off >/dev/null 2>&1
+sync_with kiosk
+what="restore: Sacha's badge opens before"; expect granted_sacha
+what="restore: the kiosk's cursor names the office's history (SEQ.TOKEN)"; expect grep -Eq '^[0-9]+\.[0-9a-f]{16}$' <(kiosk_cursor)
+stop_office
+rm -f "$tmp/office-r.db"
+sqlite3 "$tmp/office.db" ".backup '$tmp/office-r.db'"
+start_office
+closure 2027-05-07
+"$office" --config "$tmp/office.conf" command kiosk-1 lockdown on >"$tmp/cmd1"
+sync_with kiosk
+"$office" --config "$tmp/office.conf" command kiosk-1 lockdown off >/dev/null
+sync_with kiosk
+old_cursor=$(kiosk_cursor)
+what="restore: the kiosk moved past the backup ($old_cursor)"; expect test "${old_cursor%%.*}" -gt "$(sqlite3 "$tmp/office-r.db" 'SELECT max(seq) FROM office_changes')"
+stop_office
+rm -f "$tmp/office.db-wal" "$tmp/office.db-shm"
+cp "$tmp/office-r.db" "$tmp/office.db"
+start_office
+printf '{"credentials": [{"uid": "04DEADBEEF0042", "person": "p-sacha", "status": "revoked"}]}' >"$tmp/revoke-sacha.json"
+what="restore: Sacha's badge revoked at the restored office"; expect "$office" --config "$tmp/office.conf" import "$tmp/revoke-sacha.json"
+n=1
+while [ "$(office_seq)" -le "${old_cursor%%.*}" ] && [ "$n" -le 50 ]; do closure "2028-01-$(printf %02d "$n")"; n=$((n + 1)); done
+what="restore: the restored office's seq passed the kiosk's cursor"; expect test "$(office_seq)" -gt "${old_cursor%%.*}"
+what="restore: the next sync succeeds"; expect sync_with kiosk
+what="restore: it is a full directory, not a delta that skips the revocation"; expect grep -qi "full" "$tmp/sync.out"
+granted_sacha >"$tmp/d.out"
+what="restore: the badge revoked at the restored office is refused after the sync"; expect grep -q credential_revoked "$tmp/d.out"
+what="restore: the kiosk's cursor is the restored office's"; expect test "$(kiosk_cursor)" != "$old_cursor"
+# a plain cursor of before the tokens: answered in full, then the kiosk carries on with deltas
+sqlite3 "$kdb" "UPDATE sync_state SET value = '${old_cursor%%.*}' WHERE key = 'cursor'"
+sync_with kiosk
+what="a plain (old) cursor gets a full directory"; expect grep -qi "full" "$tmp/sync.out"
+sync_with kiosk
+what="and the next pull is a delta (nothing new)"; expect grep -q "^pull: nothing new, cursor $(kiosk_cursor)" "$tmp/sync.out"
+# the restored office issues the lockdown's id again: the kiosk runs it
+"$office" --config "$tmp/office.conf" command kiosk-1 lockdown on >"$tmp/cmd2"
+what="restore: the restored office reuses the command id ($(cat "$tmp/cmd1"))"; expect test "$(cat "$tmp/cmd2")" = "$(cat "$tmp/cmd1")"
+sync_with kiosk
+what="restore: the new command with the old id is executed, not skipped as a repeat"; expect grep -q "^commands: 1 executed" "$tmp/sync.out"
+"$ctl" --db "$kdb" decide --uid 0477AB12CD34EF --at 2026-11-27T09:00 >"$tmp/d.out"
+what="restore: the kiosk is in lockdown"; expect grep -q '"reason":"lockdown"' "$tmp/d.out"
+sync_with kiosk
+what="restore: and it runs once"; expect grep -q "^commands: 0 executed, 0 refused, 0 repeated" "$tmp/sync.out"
+
+# --- a check-in at the reception desk wakes seuil-sync, as the kiosk's does -------------------
+kiosk_conf wake "https://localhost:$port" "wake = $tmp/wake.sock"
+/usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1); s.settimeout(10)
+c, _ = s.accept(); print("woken"); c.close()' "$tmp/wake.sock" >"$tmp/woken" 2>&1 &
+wake_pid=$!
+for _ in $(seq 50); do [ -S "$tmp/wake.sock" ] && break; sleep 0.1; done
+what="visitor checkin with an office configured wakes seuil-sync"
+expect "$ctl" --db "$kdb" visitor checkin --config "$tmp/wake.conf" --name "Alix Martin" --host p-sacha --consent
+wait "$wake_pid"
+what="the wake socket was poked"; expect grep -q woken "$tmp/woken"
+rm -f "$tmp/wake.sock"
+"$ctl" --db "$kdb" visitor checkin --config "$tmp/wake.conf" --name "Alix Martin" --host p-sacha --consent >/dev/null 2>"$tmp/wake.err"
+rc=$?
+what="nothing listening: the check-in stands, silently"; expect test "$rc" = 0 -a ! -s "$tmp/wake.err"
+
+# --- the kiosk re-initialised with the same device id: its new journal follows the old -----------
+sync_with kiosk
+office_before=$("$office" --config "$tmp/office.conf" events --device kiosk-1 | wc -l)
+rdb="$tmp/reinit.db"
+"$ctl" --db "$rdb" init --device kiosk-1 >/dev/null
+"$ctl" --db "$rdb" sync --config "$tmp/kiosk.conf" >"$tmp/sync.out" 2>&1
+what="re-initialised kiosk: the directory comes"; expect grep -q "^pull: full" "$tmp/sync.out"
+for i in 1 2 3; do "$ctl" --db "$rdb" decide --record --uid 0E0E0E0$i >/dev/null; done
+"$ctl" --db "$rdb" sync --config "$tmp/kiosk.conf" >"$tmp/sync.out" 2>&1
+rc=$?
+what="re-initialised kiosk: the sync succeeds"; expect test "$rc" = 0
+what="re-initialised kiosk: it says its journal now follows the office's record"; expect grep -q "numbered again from" "$tmp/sync.out"
+what="re-initialised kiosk: its outbox is empty"; expect test "$(sqlite3 "$rdb" 'SELECT count(*) FROM outbox')" = 0
+"$office" --config "$tmp/office.conf" events --device kiosk-1 >"$tmp/reinit.events"
+what="re-initialised kiosk: its three decisions reach the office, none lost"; expect test "$(wc -l <"$tmp/reinit.events")" = "$((office_before + 3))"
+what="re-initialised kiosk: and the old ones are untouched (nothing stored twice)"; expect test -z "$(grep -o '"seq":[0-9]*' "$tmp/reinit.events" | sort | uniq -d)"
+what="re-initialised kiosk: its events now follow the office's ($(sqlite3 "$rdb" 'SELECT min(seq) FROM events'))"; expect test "$(sqlite3 "$rdb" 'SELECT min(seq) FROM events')" -gt "$office_before"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -26,6 +26,7 @@
 #include "err.h"
 #include "office_store.h"
 #include "store.h"
+#include "sync_store.h"
 
 #define NOW 1795766400000LL /* 2026-11-27T08:00:00Z */
 
@@ -1210,6 +1211,223 @@ static void test_office__purge_keeps_unacknowledged(void **state)
 	assert_int_equal(count(fx, "SELECT seq FROM office_events"), 3);
 }
 
+/* a copy of the database at src into dst, as `sqlite3 src ".backup dst"` */
+static void backup(const char *src, const char *dst)
+{
+	sqlite3 *from, *to;
+	sqlite3_backup *b;
+
+	assert_int_equal(sqlite3_open(src, &from), SQLITE_OK);
+	assert_int_equal(sqlite3_open(dst, &to), SQLITE_OK);
+	assert_non_null(b = sqlite3_backup_init(to, "main", from, "main"));
+	assert_int_equal(sqlite3_backup_step(b, -1), SQLITE_DONE);
+	assert_int_equal(sqlite3_backup_finish(b), SQLITE_OK);
+	sqlite3_close(to);
+	sqlite3_close(from);
+}
+
+/* the status of badge uid in the answer's directory, or NULL */
+static const char *credential_status(json_t *reply, const char *uid)
+{
+	json_t *arr = json_object_get(json_object_get(reply, "directory"), "credentials"), *e;
+	size_t i;
+
+	json_array_foreach(arr, i, e) {
+		if (strcmp(json_string_value(json_object_get(e, "uid")), uid) == 0)
+			return json_string_value(json_object_get(e, "status"));
+	}
+	return NULL;
+}
+
+/*
+ * The audit's case: a kiosk synced, the office restored from a backup, a
+ * badge revoked there and enough changes to pass the kiosk's cursor.  The
+ * restored database logs other tokens at the same seqs: the kiosk's cursor
+ * gets a full directory, with the revocation, not a delta that skips it.
+ */
+static void test_office__restored_office_answers_full(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *restored = NULL;
+	char bak[160], kiosk[OFFICE_CURSOR_MAX], plain[32], wrong[OFFICE_CURSOR_MAX], err[256] = "", day[64];
+	json_t *r;
+	int n = 0;
+
+	import_example(fx->st);
+	r = pull(fx->st, NULL);
+	snprintf(kiosk, sizeof(kiosk), "%s", cursor_of(r));
+	json_decref(r);
+	snprintf(bak, sizeof(bak), "%s/backup.db", fx->dir);
+	backup(fx->path, bak);
+	/* a change at the office, pulled: the kiosk's cursor moves past the backup's */
+	import(fx->st, "{\"closures\": [{\"date\": \"2027-05-07\", \"name\": \"Pont\"}]}", 0);
+	r = pull(fx->st, kiosk);
+	assert_false(is_full(r));
+	snprintf(kiosk, sizeof(kiosk), "%s", cursor_of(r));
+	json_decref(r);
+
+	/* the office restored: its seqs start again below the kiosk's cursor */
+	assert_int_equal(office_store_open(bak, 0, &restored, err, sizeof(err)), SEUIL_OK);
+	assert_true(office_directory_cursor(restored) < atoll(kiosk));
+	import(restored, "{\"credentials\": [{\"uid\": \"04A1B2C3D4E5F6\", \"person\": \"p-camille\","
+			 " \"status\": \"revoked\"}]}",
+	       0);
+	while (office_directory_cursor(restored) <= atoll(kiosk)) {
+		snprintf(day, sizeof(day), "{\"closures\": [{\"date\": \"2028-01-%02d\", \"name\": \"F\"}]}", ++n);
+		import(restored, day, 0);
+	}
+	r = pull(restored, kiosk);
+	assert_true(is_full(r));
+	assert_string_equal(credential_status(r, "04A1B2C3D4E5F6"), "revoked");
+	json_decref(r);
+	/* at the very seq the kiosk holds, too */
+	cursor_at(fx, atoll(kiosk), wrong, sizeof(wrong));
+	assert_string_equal(wrong, kiosk);
+	assert_int_equal(office_directory_cursor_text(restored, wrong, sizeof(wrong)), SEUIL_OK);
+	assert_string_not_equal(wrong, kiosk);
+
+	/* a plain cursor (before the tokens) and a wrong token: full; the right one: a delta */
+	snprintf(plain, sizeof(plain), "%lld", (long long)office_directory_cursor(restored));
+	r = pull(restored, plain);
+	assert_true(is_full(r));
+	json_decref(r);
+	wrong[strlen(wrong) - 1] = wrong[strlen(wrong) - 1] == '0' ? '1' : '0';
+	r = pull(restored, wrong);
+	assert_true(is_full(r));
+	json_decref(r);
+	snprintf(wrong, sizeof(wrong), "%s.%s", plain, "ABCDEF0123456789");
+	r = pull(restored, wrong);
+	assert_true(is_full(r));
+	json_decref(r);
+	snprintf(wrong, sizeof(wrong), "%s.", plain);
+	r = pull(restored, wrong);
+	assert_true(is_full(r));
+	json_decref(r);
+	assert_int_equal(office_directory_cursor_text(restored, wrong, sizeof(wrong)), SEUIL_OK);
+	r = pull(restored, wrong);
+	assert_false(is_full(r));
+	assert_string_equal(cursor_of(r), wrong);
+	json_decref(r);
+	store_free(restored);
+}
+
+/* the commands JSON the office has for device, as the kiosk receives it */
+static char *commands_for(struct store *st, const char *device)
+{
+	char *body = NULL, err[256] = "";
+	size_t len;
+
+	if (office_commands_json(st, device, &body, &len, err, sizeof(err)) != SEUIL_OK)
+		fail_msg("office_commands_json: %s", err);
+	return body;
+}
+
+static void kiosk_runs(struct store *k, const char *body, int64_t now, int executed, int repeated)
+{
+	struct sync_commands_result r;
+	char err[256] = "";
+
+	if (sync_apply_commands(k, body, strlen(body), now, &r, err, sizeof(err)) != SEUIL_OK)
+		fail_msg("sync_apply_commands: %s", err);
+	assert_int_equal(r.executed, executed);
+	assert_int_equal(r.repeated, repeated);
+	sync_commands_result_release(&r);
+}
+
+/*
+ * A restored (or new) office issues its command ids again: the kiosk knows
+ * a command by its id and issued time, so a new lockdown with an old id
+ * runs; a command sent again (its acknowledgement lost) still runs once.
+ */
+static void test_office__commands_of_a_restored_office_run(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *k = NULL, *restored = NULL;
+	char kpath[160], bak[160], err[256] = "", *body;
+	int64_t id1, id2;
+
+	snprintf(kpath, sizeof(kpath), "%s/kiosk.db", fx->dir);
+	assert_int_equal(store_open(kpath, STORE_CREATE, &k, err, sizeof(err)), SEUIL_OK);
+	snprintf(bak, sizeof(bak), "%s/backup.db", fx->dir);
+	backup(fx->path, bak);
+	assert_int_equal(office_command_add(fx->st, "k1", "lockdown", "on", NOW, &id1, err, sizeof(err)), SEUIL_OK);
+	body = commands_for(fx->st, "k1");
+	kiosk_runs(k, body, NOW + 1000, 1, 0);
+	kiosk_runs(k, body, NOW + 2000, 0, 1); /* the acknowledgement was lost: not again */
+	free(body);
+
+	assert_int_equal(office_store_open(bak, 0, &restored, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(office_command_add(restored, "k1", "lockdown", "off", NOW + 60000, &id2, err, sizeof(err)),
+			 SEUIL_OK);
+	assert_int_equal(id2, id1); /* the same id, another command */
+	body = commands_for(restored, "k1");
+	kiosk_runs(k, body, NOW + 61000, 1, 0);
+	kiosk_runs(k, body, NOW + 62000, 0, 1);
+	free(body);
+	/* issued in the same second, a millisecond apart: two commands */
+	assert_int_equal(office_command_add(restored, "k1", "sync_now", NULL, NOW + 70001, &id2, err, sizeof(err)),
+			 SEUIL_OK);
+	body = commands_for(restored, "k1");
+	kiosk_runs(k, body, NOW + 71000, 1, 1);
+	free(body);
+	store_free(restored);
+
+	/* a record of a kiosk of before the issued times ("command:ID", when it ran) */
+	assert_int_equal(sync_state_set(k, "command:77", "1795766405000", err, sizeof(err)), SEUIL_OK);
+	kiosk_runs(k,
+		   "{\"commands\": [{\"id\": 77, \"command\": \"sync_now\", \"issued\": \"2026-11-27T08:00:00Z\"}]}",
+		   NOW + 80000, 0, 1);
+	kiosk_runs(k,
+		   "{\"commands\": [{\"id\": 77, \"command\": \"sync_now\", \"issued\": \"2026-11-27T08:00:06Z\"}]}",
+		   NOW + 80000, 1, 0);
+	/* an office that gives no issued time: the id alone, as before */
+	kiosk_runs(k, "{\"commands\": [{\"id\": 78, \"command\": \"sync_now\"}]}", NOW, 1, 0);
+	kiosk_runs(k, "{\"commands\": [{\"id\": 78, \"command\": \"sync_now\"}]}", NOW, 0, 1);
+	store_free(k);
+}
+
+/* an office database of version 1 (no tokens) is given them when opened */
+static void test_office__version_1_gets_tokens(void **state)
+{
+	static const char drops[] = "SELECT group_concat('DROP TRIGGER ' || name, ';') FROM sqlite_schema"
+				    " WHERE type = 'trigger' AND name LIKE 'office_log_%'";
+	struct fixture *fx = *state;
+	struct store *again = NULL;
+	char cursor[OFFICE_CURSOR_MAX], err[256] = "", *sql;
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	json_t *r;
+
+	import_example(fx->st);
+	store_free(fx->st);
+	fx->st = NULL;
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	/* version 1 had no token: its triggers go, then the column */
+	assert_int_equal(sqlite3_prepare_v2(db, drops, -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	sql = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_free(sql);
+	assert_int_equal(sqlite3_exec(db,
+				      "ALTER TABLE office_changes DROP COLUMN token;"
+				      "UPDATE settings SET value = '1' WHERE key = 'office_schema_version'",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(office_store_open(fx->path, 0, &again, err, sizeof(err)), SEUIL_OK);
+	fx->st = again;
+	assert_int_equal(count(fx, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"), 45);
+	assert_int_equal(count(fx, "SELECT count(*) FROM office_changes WHERE length(token) <> 16"), 0);
+	current_cursor(fx, cursor, sizeof(cursor));
+	import(fx->st, "{\"closures\": [{\"date\": \"2027-05-07\", \"name\": \"Pont\"}]}", 0);
+	r = pull(fx->st, cursor);
+	assert_false(is_full(r));
+	assert_string_equal(ids_of(r, "directory", "closures"), "2027-05-07");
+	json_decref(r);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1224,6 +1442,8 @@ int main(void)
 		T(test_office__delta_lists_deletions),
 		T(test_office__deleted_then_made_again_is_sent),
 		T(test_office__pruned_log_answers_full),
+		T(test_office__restored_office_answers_full),
+		T(test_office__version_1_gets_tokens),
 		T(test_office__export_import_round_trip),
 		T(test_office__export_days_forms),
 		T(test_office__export_selection),
@@ -1243,6 +1463,7 @@ int main(void)
 		T(test_office__mail_never_holds_badge_hash),
 		T(test_office__commands_queue_and_ack),
 		T(test_office__commands_refused),
+		T(test_office__commands_of_a_restored_office_run),
 		T(test_office__invite),
 		T(test_office__devices),
 		T(test_office__purge_keeps_unacknowledged),

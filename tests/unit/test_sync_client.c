@@ -42,6 +42,9 @@ static void test_sync_client__url_check(void **state)
 		{ "http://[::2]", true, SEUIL_ERR_DENIED, false },
 		{ "http://[::ffff:127.0.0.1]", true, SEUIL_ERR_DENIED, false },
 		{ "http://localhost.example.org", true, SEUIL_ERR_DENIED, false },
+		/* a trailing dot: a name resolved, perhaps by the DNS, not libcurl's own localhost */
+		{ "http://localhost.:8080", true, SEUIL_ERR_DENIED, false },
+		{ "http://LOCALHOST./", true, SEUIL_ERR_DENIED, false },
 		{ "http://127.0.0.1.nip.io", true, SEUIL_ERR_DENIED, false },
 		{ "ftp://127.0.0.1", true, SEUIL_ERR_INVALID, false },
 		{ "https://user:secret@office.example", false, SEUIL_ERR_INVALID, false },
@@ -68,6 +71,9 @@ static void test_sync_client__url_check(void **state)
 	err[0] = '\0';
 	sync_url_check("http://127.0.0.1", false, &plain, err, sizeof(err));
 	assert_non_null(strstr(err, "--insecure-loopback"));
+	assert_true(sync_http_loopback_host("localhost"));
+	assert_false(sync_http_loopback_host("localhost."));
+	assert_false(sync_http_loopback_host("localhost.."));
 }
 
 static void test_sync_client__http_new_refusals(void **state)

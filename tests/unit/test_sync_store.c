@@ -674,8 +674,8 @@ static void test_sync_store__outbox_ack_back_after_office_restore(void **state)
 }
 
 /* an office holding more of this device than the journal ever wrote: an
- * earlier journal's (re-initialised kiosk); this one's follow it */
-static void test_sync_store__outbox_ack_beyond_newest_renumbers(void **state)
+ * earlier journal's (re-initialised kiosk), told by a 409; this one's follow it */
+static void test_sync_store__outbox_renumbers_after_another_journal(void **state)
 {
 	struct fixture *f = *state;
 	int64_t stored = -1, first, last, moved = -1;
@@ -686,9 +686,13 @@ static void test_sync_store__outbox_ack_beyond_newest_renumbers(void **state)
 	append(f->st, "decision");
 	append(f->st, "alarm");
 	assert_int_equal(sync_outbox_ack(f->st, 1, &stored, err, sizeof(err)), SEUIL_OK);
-	/* the office says 500: events 2 and 3 become 501 and 502, in order */
-	assert_int_equal(sync_outbox_ack(f->st, 500, &stored, err, sizeof(err)), SEUIL_OK);
-	assert_int_equal(stored, 500);
+	/* an acknowledgement beyond the newest event moves nothing */
+	assert_int_equal(sync_outbox_ack(f->st, 500, &stored, err, sizeof(err)), SEUIL_ERR_NETWORK);
+	assert_non_null(strstr(err, "newest event is 3"));
+	assert_int_equal(sql_int(f->path, "SELECT max(seq) FROM events"), 3);
+	/* the office's 409 says 500: events 2 and 3 become 501 and 502, in order */
+	assert_int_equal(sync_outbox_renumber(f->st, 500, &moved, err, sizeof(err)), SEUIL_OK);
+	assert_int_equal(moved, 2);
 	assert_string_equal(sql_text(f->path, "SELECT group_concat(seq || kind, ',') FROM (SELECT seq, kind FROM events"
 					      " ORDER BY seq)", err, sizeof(err)),
 			    "1decision,501decision,502alarm");
@@ -709,7 +713,7 @@ static void test_sync_store__outbox_ack_beyond_newest_renumbers(void **state)
 	err[0] = '\0';
 	assert_int_equal(sync_outbox_renumber(f->st, 900, &moved, err, sizeof(err)), SEUIL_ERR_NETWORK);
 	assert_non_null(strstr(err, "cannot follow"));
-	assert_int_equal(sync_outbox_ack(f->st, 9007199254740990LL, &stored, err, sizeof(err)), SEUIL_ERR_NETWORK);
+	assert_int_equal(sync_outbox_renumber(f->st, 9007199254740990LL, &moved, err, sizeof(err)), SEUIL_ERR_NETWORK);
 	assert_int_equal(sql_int(f->path, "SELECT max(seq) FROM events"), 1004);
 	assert_int_equal(sql_int(f->path, "SELECT value FROM sync_state WHERE key = 'acked_seq'"), 1000);
 	err[0] = '\0';
@@ -1090,7 +1094,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sync_store__pull_too_large, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__outbox_batches_oldest_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__outbox_ack_back_after_office_restore, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sync_store__outbox_ack_beyond_newest_renumbers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_store__outbox_renumbers_after_another_journal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__outbox_nothing_deleted_before_ack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__commands_run_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_store__commands_unknown_refused, setup, teardown),
