@@ -2,7 +2,8 @@
  * fuzz_office_request.c - libFuzzer target for what a kiosk POSTs to the
  * office: each input is given, on an in-memory office store holding a
  * small directory, as a batch of events (POST /v1/events) and as a
- * command acknowledgement (POST /v1/commands/ack).  Whatever the input:
+ * command acknowledgement (POST /v1/commands/ack), and its first bytes as
+ * the cursor of a directory pull (GET /v1/directory?cursor=).  Whatever the input:
  * a refusal explains itself on one line, the acknowledged sequence never
  * goes back, and any e-mail a check-in queued can be written as a message.
  */
@@ -41,7 +42,7 @@ static void one_line(int rc, const char *err)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct office_mail m;
-	char err[512], *msg;
+	char err[512], *msg, cursor[128];
 	size_t len;
 	int64_t acked = -1, id;
 	int rc;
@@ -67,6 +68,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err[0] = '\0';
 	rc = office_commands_ack(st, "k1", (const char *)data, size, NOW, &acked, err, sizeof(err));
 	one_line(rc, err);
+	/* any cursor is answered, in full when the office did not issue it */
+	len = size < sizeof(cursor) - 1 ? size : sizeof(cursor) - 1;
+	memcpy(cursor, data, len);
+	cursor[len] = '\0';
+	err[0] = '\0';
+	msg = NULL;
+	rc = office_directory_reply(st, "k1", cursor, NOW, &msg, &len, err, sizeof(err));
+	one_line(rc, err);
+	if (rc == SEUIL_OK && (msg == NULL || strlen(msg) != len))
+		abort();
+	free(msg);
 	while (office_mail_next(st, NOW, &m, err, sizeof(err)) == SEUIL_OK) {
 		msg = NULL;
 		if (office_mail_message(&m, "seuil@pole.example", &msg, &len, err, sizeof(err)) != SEUIL_OK ||
