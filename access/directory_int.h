@@ -167,6 +167,17 @@ int dir_put_door(struct dir_import *imp, const struct dir_door *d, const char *p
 int dir_rank_door(struct dir_import *imp, const char *id, int position, const char *path);
 /* How many stored doors the file has not named (dir_seen()) so far; -1 on error. */
 long dir_doors_unnamed(struct dir_import *imp);
+enum dir_child { DIR_CHILD_WINDOWS = 1, DIR_CHILD_PROFILE_DOORS, DIR_CHILD_ROOM_DOORS, DIR_CHILD_TENANT_GRANTS,
+		 DIR_CHILD_PERSON_GRANTS };
+
+/*
+ * The child rows of an entry (a schedule's windows, a profile's or a room's
+ * doors, a tenant's or a person's grants) are staged as the file gives
+ * them and written by dir_complete(): rows that stay the same are neither
+ * deleted nor inserted again, so that an office's change log (office
+ * triggers) records only what really changed.  Putting the entry (or
+ * clearing grants) starts its set anew.
+ */
 int dir_put_schedule(struct dir_import *imp, const struct dir_schedule *s, const char *path);
 /* days: bit 0 Monday .. bit 6 Sunday; minutes since midnight, to < from crosses midnight */
 int dir_add_window(struct dir_import *imp, const char *schedule, int days, int from, int to,

@@ -91,12 +91,48 @@ long dir_doors_unnamed(struct dir_import *imp)
 	return n;
 }
 
+/* starts the staged child set of kind for parent anew (the last set given wins) */
+static int stage_clear(struct dir_import *imp, int kind, const char *parent, const char *path)
+{
+	static const char drop[] = "DELETE FROM temp.dir_children WHERE kind = ?1 AND parent = ?2";
+	static const char mark[] = "INSERT INTO temp.dir_children(kind, parent) VALUES (?1, ?2)";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	for (int i = 0; i < 2; i++) {
+		if ((stmt = dir_prep(imp, i == 0 ? drop : mark)) == NULL)
+			return SEUIL_ERR_DB;
+		sqlite3_bind_int(stmt, 1, kind);
+		sqlite3_bind_text(stmt, 2, parent, -1, SQLITE_STATIC);
+		if ((rc = dir_step_done(imp, stmt, path)) != SEUIL_OK)
+			return rc;
+	}
+	return SEUIL_OK;
+}
+
+/* one staged child row: a an id, or b, c, d a window's days, from and to */
+static int stage_add(struct dir_import *imp, int kind, const char *parent, const char *a, int b, int c, int d,
+		     const char *path)
+{
+	static const char sql[] = "INSERT INTO temp.dir_children(kind, parent, a, b, c, d) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	sqlite3_stmt *stmt = dir_prep(imp, sql);
+
+	if (stmt == NULL)
+		return SEUIL_ERR_DB;
+	sqlite3_bind_int(stmt, 1, kind);
+	sqlite3_bind_text(stmt, 2, parent, -1, SQLITE_STATIC);
+	store_bind_text_or_null(stmt, 3, a);
+	sqlite3_bind_int(stmt, 4, b);
+	sqlite3_bind_int(stmt, 5, c);
+	sqlite3_bind_int(stmt, 6, d);
+	return dir_step_done(imp, stmt, path);
+}
+
 int dir_put_schedule(struct dir_import *imp, const struct dir_schedule *s, const char *path)
 {
 	static const char sql[] = "INSERT INTO schedules(id, name, holidays) VALUES (?1, ?2, ?3)"
 				  " ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
 				  " holidays = excluded.holidays";
-	static const char clear[] = "DELETE FROM schedule_windows WHERE schedule_id = ?1";
 	sqlite3_stmt *stmt = dir_prep(imp, sql);
 	int rc;
 
@@ -107,27 +143,14 @@ int dir_put_schedule(struct dir_import *imp, const struct dir_schedule *s, const
 	sqlite3_bind_text(stmt, 3, s->holidays_closed ? "closed" : "open", -1, SQLITE_STATIC);
 	if ((rc = dir_step_done(imp, stmt, path)) != SEUIL_OK)
 		return rc;
-	if ((stmt = dir_prep(imp, clear)) == NULL)
-		return SEUIL_ERR_DB;
-	sqlite3_bind_text(stmt, 1, s->id, -1, SQLITE_STATIC);
 	imp->counts.schedules++;
-	return dir_step_done(imp, stmt, path);
+	return stage_clear(imp, DIR_CHILD_WINDOWS, s->id, path);
 }
 
 int dir_add_window(struct dir_import *imp, const char *schedule, int days, int from, int to,
 		   const char *path)
 {
-	static const char sql[] = "INSERT INTO schedule_windows(schedule_id, days, from_min, to_min)"
-				  " VALUES (?1, ?2, ?3, ?4)";
-	sqlite3_stmt *stmt = dir_prep(imp, sql);
-
-	if (stmt == NULL)
-		return SEUIL_ERR_DB;
-	sqlite3_bind_text(stmt, 1, schedule, -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 2, days);
-	sqlite3_bind_int(stmt, 3, from);
-	sqlite3_bind_int(stmt, 4, to);
-	return dir_step_done(imp, stmt, path);
+	return stage_add(imp, DIR_CHILD_WINDOWS, schedule, NULL, days, from, to, path);
 }
 
 int dir_put_profile(struct dir_import *imp, const struct dir_profile *p, const char *path)
@@ -135,7 +158,6 @@ int dir_put_profile(struct dir_import *imp, const struct dir_profile *p, const c
 	static const char sql[] = "INSERT INTO profiles(id, name, schedule_id) VALUES (?1, ?2, ?3)"
 				  " ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
 				  " schedule_id = excluded.schedule_id";
-	static const char clear[] = "DELETE FROM profile_doors WHERE profile_id = ?1";
 	sqlite3_stmt *stmt = dir_prep(imp, sql);
 	int rc;
 
@@ -146,23 +168,13 @@ int dir_put_profile(struct dir_import *imp, const struct dir_profile *p, const c
 	sqlite3_bind_text(stmt, 3, p->schedule, -1, SQLITE_STATIC);
 	if ((rc = dir_step_done(imp, stmt, path)) != SEUIL_OK)
 		return rc;
-	if ((stmt = dir_prep(imp, clear)) == NULL)
-		return SEUIL_ERR_DB;
-	sqlite3_bind_text(stmt, 1, p->id, -1, SQLITE_STATIC);
 	imp->counts.profiles++;
-	return dir_step_done(imp, stmt, path);
+	return stage_clear(imp, DIR_CHILD_PROFILE_DOORS, p->id, path);
 }
 
 int dir_add_profile_door(struct dir_import *imp, const char *profile, const char *door, const char *path)
 {
-	static const char sql[] = "INSERT OR IGNORE INTO profile_doors(profile_id, door_id) VALUES (?1, ?2)";
-	sqlite3_stmt *stmt = dir_prep(imp, sql);
-
-	if (stmt == NULL)
-		return SEUIL_ERR_DB;
-	sqlite3_bind_text(stmt, 1, profile, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, door, -1, SQLITE_STATIC);
-	return dir_step_done(imp, stmt, path);
+	return stage_add(imp, DIR_CHILD_PROFILE_DOORS, profile, door, 0, 0, 0, path);
 }
 
 int dir_put_tenant(struct dir_import *imp, const struct dir_tenant *t, const char *path)
@@ -253,28 +265,15 @@ int dir_put_person(struct dir_import *imp, const struct dir_person *p, const cha
 
 int dir_clear_grants(struct dir_import *imp, const char *tenant, const char *person, const char *path)
 {
-	static const char by_tenant[] = "DELETE FROM grants WHERE tenant_id = ?1";
-	static const char by_person[] = "DELETE FROM grants WHERE person_id = ?1";
-	sqlite3_stmt *stmt = dir_prep(imp, tenant != NULL ? by_tenant : by_person);
-
-	if (stmt == NULL)
-		return SEUIL_ERR_DB;
-	sqlite3_bind_text(stmt, 1, tenant != NULL ? tenant : person, -1, SQLITE_STATIC);
-	return dir_step_done(imp, stmt, path);
+	return stage_clear(imp, tenant != NULL ? DIR_CHILD_TENANT_GRANTS : DIR_CHILD_PERSON_GRANTS,
+			   tenant != NULL ? tenant : person, path);
 }
 
 int dir_add_grant(struct dir_import *imp, const char *profile, const char *tenant, const char *person,
 		  const char *path)
 {
-	static const char sql[] = "INSERT INTO grants(profile_id, tenant_id, person_id) VALUES (?1, ?2, ?3)";
-	sqlite3_stmt *stmt = dir_prep(imp, sql);
-
-	if (stmt == NULL)
-		return SEUIL_ERR_DB;
-	sqlite3_bind_text(stmt, 1, profile, -1, SQLITE_STATIC);
-	store_bind_text_or_null(stmt, 2, tenant);
-	store_bind_text_or_null(stmt, 3, person);
-	return dir_step_done(imp, stmt, path);
+	return stage_add(imp, tenant != NULL ? DIR_CHILD_TENANT_GRANTS : DIR_CHILD_PERSON_GRANTS,
+			 tenant != NULL ? tenant : person, profile, 0, 0, 0, path);
 }
 
 /* Refuses to give a stored badge to another holder unless DIRECTORY_MOVE_BADGES. */
@@ -362,7 +361,6 @@ int dir_put_room(struct dir_import *imp, const struct dir_room *r, const char *p
 		" etag = iif(calendar IS excluded.calendar, etag, NULL),"
 		" last_modified = iif(calendar IS excluded.calendar, last_modified, NULL),"
 		" calendar = excluded.calendar, feed = excluded.feed";
-	static const char clear[] = "DELETE FROM room_doors WHERE room_id = ?1";
 	sqlite3_stmt *stmt = dir_prep(imp, sql);
 	int rc;
 
@@ -376,23 +374,13 @@ int dir_put_room(struct dir_import *imp, const struct dir_room *r, const char *p
 	store_bind_text_or_null(stmt, 5, r->feed);
 	if ((rc = dir_step_done(imp, stmt, path)) != SEUIL_OK)
 		return rc;
-	if ((stmt = dir_prep(imp, clear)) == NULL)
-		return SEUIL_ERR_DB;
-	sqlite3_bind_text(stmt, 1, r->id, -1, SQLITE_STATIC);
 	imp->counts.rooms++;
-	return dir_step_done(imp, stmt, path);
+	return stage_clear(imp, DIR_CHILD_ROOM_DOORS, r->id, path);
 }
 
 int dir_add_room_door(struct dir_import *imp, const char *room, const char *door, const char *path)
 {
-	static const char sql[] = "INSERT OR IGNORE INTO room_doors(room_id, door_id) VALUES (?1, ?2)";
-	sqlite3_stmt *stmt = dir_prep(imp, sql);
-
-	if (stmt == NULL)
-		return SEUIL_ERR_DB;
-	sqlite3_bind_text(stmt, 1, room, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, door, -1, SQLITE_STATIC);
-	return dir_step_done(imp, stmt, path);
+	return stage_add(imp, DIR_CHILD_ROOM_DOORS, room, door, 0, 0, 0, path);
 }
 
 int dir_person_name(struct dir_import *imp, const char *id, char *buf, size_t len)

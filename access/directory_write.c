@@ -102,7 +102,11 @@ int dir_init(struct dir_import *imp, struct store *st, unsigned flags, char *err
 {
 	static const char create[] =
 		"CREATE TEMP TABLE IF NOT EXISTS dir_seen (tbl TEXT NOT NULL, id TEXT NOT NULL,"
-		" path TEXT NOT NULL, PRIMARY KEY (tbl, id)) WITHOUT ROWID";
+		" path TEXT NOT NULL, PRIMARY KEY (tbl, id)) WITHOUT ROWID;"
+		/* a row with a NULL a and b marks a parent whose set the file gives */
+		"CREATE TEMP TABLE IF NOT EXISTS dir_children (kind INTEGER NOT NULL, parent TEXT NOT NULL,"
+		" a TEXT, b INTEGER, c INTEGER, d INTEGER);"
+		"CREATE INDEX IF NOT EXISTS temp.dir_children_parent ON dir_children(kind, parent)";
 
 	memset(imp, 0, sizeof(*imp));
 	imp->st = st;
@@ -110,7 +114,8 @@ int dir_init(struct dir_import *imp, struct store *st, unsigned flags, char *err
 	imp->err = err;
 	imp->errlen = errlen;
 	if (sqlite3_exec(st->db, create, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(st->db, "DELETE FROM temp.dir_seen", NULL, NULL, NULL) != SQLITE_OK)
+	    sqlite3_exec(st->db, "DELETE FROM temp.dir_seen; DELETE FROM temp.dir_children", NULL, NULL, NULL) !=
+		    SQLITE_OK)
 		return store_db_error(st, "preparing the import", err, errlen);
 	return SEUIL_OK;
 }
@@ -197,12 +202,66 @@ int dir_finish(struct dir_import *imp, unsigned replaced)
 	return store_commit(imp->st, imp->err, imp->errlen);
 }
 
+/* the staged child rows written: what left goes, what came is added, what stayed is not touched */
+static const char *const children_sql[] = {
+	"DELETE FROM schedule_windows WHERE schedule_id IN (SELECT parent FROM temp.dir_children WHERE kind = 1)"
+	" AND NOT EXISTS (SELECT 1 FROM temp.dir_children c WHERE c.kind = 1 AND c.parent = schedule_id"
+	"  AND c.b = days AND c.c = from_min AND c.d = to_min)",
+	"INSERT INTO schedule_windows(schedule_id, days, from_min, to_min)"
+	" SELECT DISTINCT parent, b, c, d FROM temp.dir_children c WHERE kind = 1 AND b IS NOT NULL"
+	" AND NOT EXISTS (SELECT 1 FROM schedule_windows w WHERE w.schedule_id = c.parent AND w.days = c.b"
+	"  AND w.from_min = c.c AND w.to_min = c.d)",
+	"DELETE FROM profile_doors WHERE profile_id IN (SELECT parent FROM temp.dir_children WHERE kind = 2)"
+	" AND NOT EXISTS (SELECT 1 FROM temp.dir_children c WHERE c.kind = 2 AND c.parent = profile_id"
+	"  AND c.a = door_id)",
+	"INSERT OR IGNORE INTO profile_doors(profile_id, door_id)"
+	" SELECT parent, a FROM temp.dir_children WHERE kind = 2 AND a IS NOT NULL",
+	"DELETE FROM room_doors WHERE room_id IN (SELECT parent FROM temp.dir_children WHERE kind = 3)"
+	" AND NOT EXISTS (SELECT 1 FROM temp.dir_children c WHERE c.kind = 3 AND c.parent = room_id"
+	"  AND c.a = door_id)",
+	"INSERT OR IGNORE INTO room_doors(room_id, door_id)"
+	" SELECT parent, a FROM temp.dir_children WHERE kind = 3 AND a IS NOT NULL",
+	"DELETE FROM grants WHERE tenant_id IN (SELECT parent FROM temp.dir_children WHERE kind = 4)"
+	" AND NOT EXISTS (SELECT 1 FROM temp.dir_children c WHERE c.kind = 4 AND c.parent = tenant_id"
+	"  AND c.a = profile_id)",
+	"INSERT INTO grants(profile_id, tenant_id) SELECT DISTINCT a, parent FROM temp.dir_children c"
+	" WHERE kind = 4 AND a IS NOT NULL"
+	" AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.tenant_id = c.parent AND g.profile_id = c.a)",
+	"DELETE FROM grants WHERE person_id IN (SELECT parent FROM temp.dir_children WHERE kind = 5)"
+	" AND NOT EXISTS (SELECT 1 FROM temp.dir_children c WHERE c.kind = 5 AND c.parent = person_id"
+	"  AND c.a = profile_id)",
+	"INSERT INTO grants(profile_id, person_id) SELECT DISTINCT a, parent FROM temp.dir_children c"
+	" WHERE kind = 5 AND a IS NOT NULL"
+	" AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.person_id = c.parent AND g.profile_id = c.a)",
+};
+
+static int write_children(struct dir_import *imp)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	for (size_t i = 0; i < sizeof(children_sql) / sizeof(children_sql[0]); i++) {
+		if ((stmt = dir_prep(imp, children_sql[i])) == NULL)
+			return SEUIL_ERR_DB;
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc == SQLITE_CONSTRAINT)
+			return err_set(imp->err, imp->errlen, SEUIL_ERR_INVALID, "cannot store the entries' links: %s",
+				       sqlite3_errmsg(imp->st->db));
+		if (rc != SQLITE_DONE)
+			return store_db_error(imp->st, "storing the entries' links", imp->err, imp->errlen);
+	}
+	return SEUIL_OK;
+}
+
 int dir_complete(struct dir_import *imp, unsigned replaced)
 {
 	static const char fk_check[] = "PRAGMA foreign_key_check";
 	sqlite3_stmt *stmt;
 	int rc;
 
+	if ((rc = write_children(imp)) != SEUIL_OK)
+		return rc;
 	if (imp->flags & DIRECTORY_REPLACE) {
 		for (size_t i = 0; i < sizeof(replace_sql) / sizeof(replace_sql[0]); i++) {
 			if (!(replaced & (1u << replace_sql[i].table)))

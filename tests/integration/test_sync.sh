@@ -369,5 +369,16 @@ what="re-initialised kiosk: its three decisions reach the office, none lost"; ex
 what="re-initialised kiosk: and the old ones are untouched (nothing stored twice)"; expect test -z "$(grep -o '"seq":[0-9]*' "$tmp/reinit.events" | sort | uniq -d)"
 what="re-initialised kiosk: its events now follow the office's ($(sqlite3 "$rdb" 'SELECT min(seq) FROM events'))"; expect test "$(sqlite3 "$rdb" 'SELECT min(seq) FROM events')" -gt "$office_before"
 
+# --- an office re-importing an unchanged file sends nothing; one changed grant, one entry -----
+"$office" --config "$tmp/office.conf" import --replace "$top/dist/examples/directory.json" >/dev/null
+sync_with kiosk
+"$office" --config "$tmp/office.conf" import --replace "$top/dist/examples/directory.json" >/dev/null
+sync_with kiosk
+what="the same file imported again: the next delta is empty"; expect grep -q "^pull: nothing new" "$tmp/sync.out"
+sed 's/"kind": "incubateur", "profiles": \["resident"\]/"kind": "incubateur", "profiles": ["commerce"]/' "$top/dist/examples/directory.json" >"$tmp/onegrant.json"
+"$office" --config "$tmp/office.conf" import --replace "$tmp/onegrant.json" >/dev/null
+sync_with kiosk
+what="one grant changed: the delta holds that one entry"; expect grep -q "^pull: delta, cursor [^:]*: 1 written" "$tmp/sync.out"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
